@@ -1,0 +1,68 @@
+// Seeded hashing. Each map draws its own 64-bit seed at random (in JS), so a
+// set of keys crafted to collide in one map does not collide in another.
+//
+// Integers: the seed is xored in and the result goes through murmur3's
+// fmix64, a bijection on u64, so distinct keys never share a full hash.
+// Byte strings: xxHash64's short-input path (8-byte lanes, then 4, then 1),
+// seeded; it is fast enough that hashing is never the bottleneck next to the
+// cost of copying a key out of a JS string.
+
+export let seed: u64 = 0;
+
+// @ts-ignore: decorator
+@inline const P1: u64 = 0x9e3779b185ebca87;
+// @ts-ignore: decorator
+@inline const P2: u64 = 0xc2b2ae3d27d4eb4f;
+// @ts-ignore: decorator
+@inline const P3: u64 = 0x165667b19e3779f9;
+// @ts-ignore: decorator
+@inline const P4: u64 = 0x85ebca77c2b2ae63;
+// @ts-ignore: decorator
+@inline const P5: u64 = 0x27d4eb2f165667c5;
+
+export function setSeed(lo: u32, hi: u32): void {
+  seed = (<u64>hi << 32) | <u64>lo;
+}
+
+// @ts-ignore: decorator
+@inline export function hashInt(key: i64): u64 {
+  let h = <u64>key ^ seed;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  h ^= h >> 33;
+  return h;
+}
+
+export function hashBytes(ptr: usize, len: u32): u64 {
+  let h = seed + P5 + <u64>len;
+  let p = ptr;
+  let n = len;
+  while (n >= 8) {
+    let k = load<u64>(p) * P2;
+    k = rotl<u64>(k, 31) * P1;
+    h ^= k;
+    h = rotl<u64>(h, 27) * P1 + P4;
+    p += 8;
+    n -= 8;
+  }
+  if (n >= 4) {
+    h ^= <u64>load<u32>(p) * P1;
+    h = rotl<u64>(h, 23) * P2 + P3;
+    p += 4;
+    n -= 4;
+  }
+  while (n != 0) {
+    h ^= <u64>load<u8>(p) * P5;
+    h = rotl<u64>(h, 11) * P1;
+    p++;
+    n--;
+  }
+  h ^= h >> 33;
+  h *= P2;
+  h ^= h >> 29;
+  h *= P3;
+  h ^= h >> 32;
+  return h;
+}

@@ -1,0 +1,215 @@
+import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
+import type { Core } from './core.js';
+import { LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
+import { checkStep, describe, memoryError } from './errors.js';
+import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
+import type { CounterMapOptions } from './types.js';
+
+function checkStringKey(key: unknown, where = 'CounterMap key'): void {
+  if (typeof key !== 'string') throw new TypeError(`${where} must be a string, got ${describe(key)}`);
+}
+
+/**
+ * Counts per string key: any JS string (empty, any unicode, lone surrogates,
+ * any length). A count that reaches 0 deletes its key; get() of an absent
+ * key is 0.
+ */
+export class CounterMap extends CounterMapBase<string> {
+  protected readonly _name = 'CounterMap';
+  protected readonly _narrowLayout = LAYOUT_STR32;
+  protected readonly _wideLayout = LAYOUT_STR64;
+  /** Byte length of the key last placed by _place. */
+  private _len = 0;
+
+  constructor(options?: CounterMapOptions) {
+    super(options);
+  }
+
+  /**
+   * Counts each string of `iterable`, or adds each [key, count] pair's count
+   * (counts <= 0 add nothing, so a Map's zero entries are dropped).
+   */
+  static from(iterable: Iterable<string | readonly [string, number]>, options?: CounterMapOptions): CounterMap {
+    const m = new CounterMap(options);
+    for (const item of iterable) {
+      if (Array.isArray(item)) m.incr(item[0], item[1]);
+      else m.incr(item as string);
+    }
+    return m;
+  }
+
+  /** The key's count; 0 when absent. */
+  get(key: string): number {
+    const c = this._core;
+    if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
+      const at = c.scratch;
+      return c.ex.str_get(at, encodeInto(key, c.view(), at) - at);
+    }
+    return this._settle(NOT_RUN, OP_GET, key, 0);
+  }
+
+  /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
+  incr(key: string, by: number = 1): number {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'string' && typeof by === 'number' && key.length <= c.inlineChars) {
+      const at = c.scratch;
+      const r = c.ex.str_incr(at, encodeInto(key, c.view(), at) - at, by);
+      if (r >= 0) return r;
+      return this._settle(r, OP_INCR, key, by);
+    }
+    return this._settle(NOT_RUN, OP_INCR, key, by);
+  }
+
+  /** Sets the count (a safe integer >= 0); 0 deletes the key. */
+  set(key: string, count: number): this {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'string' && typeof count === 'number' && key.length <= c.inlineChars) {
+      const at = c.scratch;
+      const r = c.ex.str_set(at, encodeInto(key, c.view(), at) - at, count);
+      if (r < 0) this._settle(r, OP_SET, key, count);
+    } else {
+      this._settle(NOT_RUN, OP_SET, key, count);
+    }
+    return this;
+  }
+
+  /** Removes the key; true when it was present. */
+  delete(key: string): boolean {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
+      const at = c.scratch;
+      const r = c.ex.str_delete(at, encodeInto(key, c.view(), at) - at);
+      if (r >= 0) return r === 1;
+      return this._settle(r, OP_DELETE, key, 0) === 1;
+    }
+    return this._settle(NOT_RUN, OP_DELETE, key, 0) === 1;
+  }
+
+  /**
+   * Adds `by` to the count of every string in `keys` (an array or any
+   * iterable; a key listed twice is counted twice). Keys cross into wasm a
+   * scratch-full (32 KiB) at a time. Atomic: a non-string anywhere, an
+   * overflow or running out of memory throws and leaves the map as it was.
+   */
+  incrMany(keys: Iterable<string> | ArrayLike<string>, by: number = 1): void {
+    this._alive();
+    checkStep(by);
+    if (keys === null || (typeof keys !== 'object' && typeof keys !== 'string')) {
+      throw new TypeError(`incrMany needs an array or iterable of strings, got ${describe(keys)}`);
+    }
+    if (typeof keys === 'string') throw new TypeError('incrMany needs an array or iterable of strings, got a single string');
+    const arr: ArrayLike<string> = Array.isArray(keys) ? keys : 'length' in keys ? keys : Array.from(keys as Iterable<string>);
+    for (let i = 0; i < arr.length; i++) {
+      if (typeof arr[i] !== 'string') checkStringKey(arr[i], `incrMany: keys[${i}]`);
+    }
+    this._batch((from, to, step) => this._applyMany(arr, from, to, step), arr.length, by);
+  }
+
+  private _applyMany(keys: ArrayLike<string>, from: number, to: number, by: number): BatchStop | null {
+    let i = from;
+    while (i < to) {
+      let c: Core | null;
+      try {
+        c = this._coreFor(by > 0);
+      } catch (error) {
+        return { done: i, error };
+      }
+      if (c === null) return null;
+      const u8 = c.view();
+      const start = i;
+      const end = c.scratch + c.scratchBytes;
+      let p = c.scratch;
+      while (i < to) {
+        const key = keys[i]!;
+        if (p + 4 + maxEncodedBytes(key.length) > end) break;
+        const q = encodeInto(key, u8, p + 4);
+        const len = q - p - 4;
+        u8[p] = len;
+        u8[p + 1] = len >>> 8;
+        u8[p + 2] = len >>> 16;
+        u8[p + 3] = len >>> 24;
+        p = q;
+        i++;
+      }
+      if (i === start) {
+        // One key too long for the scratch: it goes alone, through the tail.
+        try {
+          this._settle(NOT_RUN, OP_INCR, keys[i]!, by);
+        } catch (error) {
+          return { done: i, error };
+        }
+        i++;
+        continue;
+      }
+      const r = c.ex.str_incr_many(i - start, by);
+      if (r < 0) {
+        i = start + c.ex.err_index();
+        const stop = this._chunkStatus(r, i);
+        if (stop !== null) return stop;
+      }
+    }
+    if (by < 0) this._maybeShrink();
+    return null;
+  }
+
+  /** Writes the key's bytes into the core (scratch, or the tail when long); returns where. */
+  private _place(c: Core, key: string): number {
+    const max = maxEncodedBytes(key.length);
+    let at = c.scratch;
+    if (max > c.scratchBytes) {
+      at = c.ex.reserve_tail(max) >>> 0;
+      if (at === 0) throw memoryError(this._name, c.bytes + max, this.stats().maxBytes);
+    }
+    this._len = encodeInto(key, c.view(), at) - at;
+    return at;
+  }
+
+  protected _run(op: Op, key: string, arg: number): number {
+    const c = this._core!;
+    const at = this._place(c, key);
+    const len = this._len;
+    switch (op) {
+      case OP_GET: return c.ex.str_get(at, len);
+      case OP_INCR: return c.ex.str_incr(at, len, arg);
+      case OP_SET: return c.ex.str_set(at, len, arg);
+      default: return c.ex.str_delete(at, len);
+    }
+  }
+
+  protected _checkKey(key: string): void {
+    checkStringKey(key);
+  }
+
+  protected _refKey(core: Core, index: number): string {
+    const u32 = core.u32;
+    return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!);
+  }
+
+  protected _transfer(from: Core, to: Core): void {
+    const cap = from.ex.capacity_slots();
+    let cursor = 0;
+    while (cursor < cap) {
+      cursor = from.ex.export_stream(cursor);
+      const n = from.ex.chunk_count();
+      if (n > 0) {
+        const bytes = from.ex.chunk_bytes();
+        to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
+        to.ex.import_stream(n);
+      } else if (cursor < cap) {
+        // A key longer than the scratch moves alone through the tail.
+        const ptr = from.ex.slot_key_ptr(cursor) >>> 0;
+        const len = from.ex.slot_key_len(cursor) >>> 0;
+        const at = to.ex.reserve_tail(len) >>> 0;
+        if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
+        to.view().set(from.view().subarray(ptr, ptr + len), at);
+        if (to.ex.import_string(at, len, from.ex.slot_count(cursor)) < 0) {
+          throw new RangeError('no memory for a long key while rebuilding');
+        }
+        cursor++;
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Error messages say what was wrong and what was expected.
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'number') return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
+  if (typeof v === 'bigint') return `bigint ${v}n`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+export function disposedError(name: string): Error {
+  return new Error(`${name} was disposed: create a new map (dispose() freed this one's memory)`);
+}
+
+export function modifiedError(name: string): Error {
+  return new Error(`${name} was modified during iteration: iterators and forEach throw on the step after a change; collect keys first (e.g. [...map.keys()]) to change the map while walking it`);
+}
+
+/** A step (incr/decr/incrMany `by`): any safe integer. */
+export function checkStep(by: unknown, what = 'step'): number {
+  if (typeof by !== 'number') throw new TypeError(`${what} must be a number (a safe integer), got ${describe(by)}`);
+  if (!Number.isSafeInteger(by)) throw new RangeError(`${what} must be a safe integer, got ${describe(by)}`);
+  return by;
+}
+
+/** A count given to set(): a safe integer >= 0. */
+export function checkCount(n: unknown): number {
+  if (typeof n !== 'number') throw new TypeError(`count must be a number (a safe integer >= 0), got ${describe(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`count must be a safe integer >= 0, got ${describe(n)}`);
+  return n;
+}
+
+export function overflowError(key: unknown, count: number, by: number): RangeError {
+  return new RangeError(
+    `count of key ${describe(key)} would pass Number.MAX_SAFE_INTEGER (${count} + ${by}); the map is unchanged`,
+  );
+}
+
+export function memoryError(name: string, need: number, budget: number, cause?: unknown): RangeError {
+  const why = need > budget ? `past its maxBytes budget of ${budget}` : 'and the engine refused the memory';
+  const err = new RangeError(`${name} needs ${need} bytes of memory to grow, ${why}; every entry already counted is kept`);
+  if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
+  return err;
+}

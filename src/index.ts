@@ -1,0 +1,3 @@
+export { CounterMap } from './counter-map.js';
+export { IntCounterMap, type IntKeys } from './int-counter-map.js';
+export type { CounterMapOptions, CounterMapStats } from './types.js';

@@ -1,0 +1,181 @@
+import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
+import type { Core } from './core.js';
+import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
+import { checkStep, describe } from './errors.js';
+import type { CounterMapOptions } from './types.js';
+
+/** Key batches incrMany takes without converting element by element. */
+export type IntKeys = ArrayLike<number> | Iterable<number> | Int32Array | Uint32Array | Float64Array;
+
+function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
+  if (typeof key !== 'number' || Number.isNaN(key)) {
+    throw new TypeError(`${where} must be a safe integer, got ${describe(key)}`);
+  }
+  if (!Number.isSafeInteger(key)) {
+    if (Number.isFinite(key) && !Number.isInteger(key)) {
+      throw new TypeError(`${where} must be an integer, got ${describe(key)}`);
+    }
+    throw new RangeError(`${where} must be a safe integer (|key| <= 2^53 - 1), got ${describe(key)}`);
+  }
+}
+
+/**
+ * Counts per integer key: any Number.isSafeInteger value, negative too.
+ * A count that reaches 0 deletes its key; get() of an absent key is 0.
+ */
+export class IntCounterMap extends CounterMapBase<number> {
+  protected readonly _name = 'IntCounterMap';
+  protected readonly _narrowLayout = LAYOUT_INT32;
+  protected readonly _wideLayout = LAYOUT_INT64;
+
+  constructor(options?: CounterMapOptions) {
+    super(options);
+  }
+
+  /**
+   * Counts each key of `iterable`, or adds each [key, count] pair's count
+   * (counts <= 0 add nothing, so a Map's zero entries are dropped).
+   */
+  static from(iterable: Iterable<number | readonly [number, number]>, options?: CounterMapOptions): IntCounterMap {
+    const m = new IntCounterMap(options);
+    for (const item of iterable) {
+      if (Array.isArray(item)) m.incr(item[0], item[1]);
+      else m.incr(item as number);
+    }
+    return m;
+  }
+
+  /** The key's count; 0 when absent. */
+  get(key: number): number {
+    const c = this._core;
+    if (c !== null && typeof key === 'number') {
+      const r = c.ex.int_get(key);
+      if (r >= 0) return r;
+    }
+    return this._settle(NOT_RUN, OP_GET, key, 0);
+  }
+
+  /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
+  incr(key: number, by: number = 1): number {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'number' && typeof by === 'number') {
+      const r = c.ex.int_incr(key, by);
+      if (r >= 0) return r;
+      return this._settle(r, OP_INCR, key, by);
+    }
+    return this._settle(NOT_RUN, OP_INCR, key, by);
+  }
+
+  /** Sets the count (a safe integer >= 0); 0 deletes the key. */
+  set(key: number, count: number): this {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'number' && typeof count === 'number') {
+      const r = c.ex.int_set(key, count);
+      if (r < 0) this._settle(r, OP_SET, key, count);
+    } else {
+      this._settle(NOT_RUN, OP_SET, key, count);
+    }
+    return this;
+  }
+
+  /** Removes the key; true when it was present. */
+  delete(key: number): boolean {
+    const c = this._core;
+    this._version++;
+    if (c !== null && typeof key === 'number') {
+      const r = c.ex.int_delete(key);
+      if (r >= 0) return r === 1;
+      return this._settle(r, OP_DELETE, key, 0) === 1;
+    }
+    return this._settle(NOT_RUN, OP_DELETE, key, 0) === 1;
+  }
+
+  /**
+   * Adds `by` to the count of every key in `keys` (a key listed twice is
+   * counted twice). Keys cross into wasm a chunk of thousands at a time.
+   * Atomic: a bad key anywhere, an overflow or running out of memory throws
+   * and leaves the map as it was.
+   */
+  incrMany(keys: IntKeys, by: number = 1): void {
+    this._alive();
+    checkStep(by);
+    let src: ArrayLike<number>;
+    if (keys instanceof Int32Array || keys instanceof Uint32Array) {
+      src = keys;
+    } else {
+      if (keys === null || typeof keys !== 'object') {
+        throw new TypeError(`incrMany needs an array or iterable of integer keys, got ${describe(keys)}`);
+      }
+      src = 'length' in keys && typeof keys.length === 'number' ? (keys as ArrayLike<number>) : Array.from(keys as Iterable<number>);
+      for (let i = 0; i < src.length; i++) {
+        const k = src[i];
+        if (!Number.isSafeInteger(k)) checkIntKey(k, `incrMany: keys[${i}]`);
+      }
+    }
+    this._batch((from, to, step) => this._applyMany(src, from, to, step), src.length, by);
+  }
+
+  private _applyMany(keys: ArrayLike<number>, from: number, to: number, by: number): BatchStop | null {
+    const kind = keys instanceof Int32Array ? SRC_I32 : keys instanceof Uint32Array ? SRC_U32 : SRC_F64;
+    let i = from;
+    while (i < to) {
+      let c: Core | null;
+      try {
+        c = this._coreFor(by > 0);
+      } catch (error) {
+        return { done: i, error };
+      }
+      if (c === null) return null;
+      if (c.u8.length === 0) c.refresh();
+      const room = kind === SRC_F64 ? c.scratchBytes >> 3 : c.scratchBytes >> 2;
+      const n = Math.min(room, to - i);
+      if (kind === SRC_I32) c.i32.set((keys as Int32Array).subarray(i, i + n));
+      else if (kind === SRC_U32) c.u32.set((keys as Uint32Array).subarray(i, i + n));
+      else if (keys instanceof Float64Array) c.f64.set(keys.subarray(i, i + n));
+      else for (let j = 0; j < n; j++) c.f64[j] = keys[i + j]!;
+      const r = c.ex.int_incr_many(kind, n, by);
+      if (r >= 0) {
+        i += n;
+      } else {
+        i += c.ex.err_index();
+        const stop = this._chunkStatus(r, i);
+        if (stop !== null) return stop;
+      }
+    }
+    if (by < 0) this._maybeShrink();
+    return null;
+  }
+
+  protected _run(op: Op, key: number, arg: number): number {
+    const ex = this._core!.ex;
+    switch (op) {
+      case OP_GET: return ex.int_get(key);
+      case OP_INCR: return ex.int_incr(key, arg);
+      case OP_SET: return ex.int_set(key, arg);
+      default: return ex.int_delete(key);
+    }
+  }
+
+  protected _checkKey(key: number): void {
+    checkIntKey(key);
+  }
+
+  protected _refKey(core: Core, index: number): number {
+    return core.f64[2 * index]!;
+  }
+
+  protected _transfer(from: Core, to: Core): void {
+    const cap = from.ex.capacity_slots();
+    const src = from.view();
+    const dst = to.view();
+    let cursor = 0;
+    while (cursor < cap) {
+      cursor = from.ex.read_refs(cursor);
+      const n = from.ex.chunk_count();
+      dst.set(src.subarray(from.scratch, from.scratch + n * 16), to.scratch);
+      to.ex.import_ints(n);
+    }
+  }
+}

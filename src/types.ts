@@ -1,0 +1,43 @@
+/** Options for `new CounterMap(options)` and `new IntCounterMap(options)`. */
+export interface CounterMapOptions {
+  /** Entries to make room for up front, so counting that many never rebuilds the table. */
+  initialCapacity?: number;
+  /**
+   * The most bytes of WebAssembly memory this map may hold. Growth that would
+   * pass it throws a RangeError and keeps every entry. Default: 4 GiB (the
+   * wasm32 limit).
+   */
+  maxBytes?: number;
+}
+
+/** What `stats()` reports: plain numbers a monitoring system can scrape. */
+export interface CounterMapStats {
+  /** Live entries (every one has a count >= 1). */
+  size: number;
+  /** Slots in the table (a multiple of 16). */
+  capacity: number;
+  /** Slots holding a tombstone of an erased key. */
+  tombstones: number;
+  /** size / capacity. */
+  loadFactor: number;
+  /** Bytes of WebAssembly memory this map holds now (0 when it holds none). */
+  bytes: number;
+  /** bytes / size (0 when empty). */
+  bytesPerEntry: number;
+  /** Bytes of the control bytes and slots. */
+  tableBytes: number;
+  /** Bytes of string keys in the arena, live and erased (CounterMap). */
+  keyBytes: number;
+  /** Bytes of erased string keys still in the arena, until the next rebuild. */
+  garbageBytes: number;
+  /** Mean groups of 16 slots a lookup of a live key visits (1 = its home group). */
+  probeLengthMean: number;
+  /** Most groups a lookup of a live key visits. */
+  probeLengthMax: number;
+  /** Slot layout: int32/str32 slots are 8 bytes; int64 16, str64 12 (widened for big keys or counts). */
+  layout: 'int32' | 'int64' | 'str32' | 'str64' | 'none';
+  /** Times the table was moved to a fresh memory (grow, shrink, widen, compact). */
+  rebuilds: number;
+  /** The budget from options.maxBytes. */
+  maxBytes: number;
+}

@@ -1,0 +1,69 @@
+import { WASM_BASE64 } from './wasm-bytes.js';
+
+/** The numeric ABI of the core (assembly/index.ts). */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
+  bytes_needed(layout: number, groups: number, arenaBytes: number): number;
+  scratch_ptr(): number;
+  scratch_bytes(): number;
+  int_get(key: number): number;
+  int_incr(key: number, by: number): number;
+  int_set(key: number, count: number): number;
+  int_delete(key: number): number;
+  int_incr_many(src: number, n: number, by: number): number;
+  str_get(ptr: number, len: number): number;
+  str_incr(ptr: number, len: number, by: number): number;
+  str_set(ptr: number, len: number, count: number): number;
+  str_delete(ptr: number, len: number): number;
+  str_incr_many(n: number, by: number): number;
+  reserve_tail(bytes: number): number;
+  size(): number;
+  capacity_slots(): number;
+  tombstone_count(): number;
+  arena_bytes(): number;
+  arena_garbage(): number;
+  table_bytes(): number;
+  advice(): number;
+  layout_id(): number;
+  err_index(): number;
+  chunk_count(): number;
+  chunk_bytes(): number;
+  probe_stats(): void;
+  probe_sum(): number;
+  probe_max(): number;
+  read_refs(cursor: number): number;
+  export_stream(cursor: number): number;
+  import_ints(n: number): void;
+  import_stream(n: number): void;
+  import_string(ptr: number, len: number, count: number): number;
+  slot_key_ptr(slot: number): number;
+  slot_key_len(slot: number): number;
+  slot_count(slot: number): number;
+  top_k(k: number): number;
+  read_top(from: number): number;
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * The core, compiled once per process (or page) on first use and shared by
+ * every map. The module is small (~20 KB), so a synchronous compile is allowed
+ * everywhere, Chromium's main thread included: that is why `require` works
+ * and no init call is needed.
+ */
+export function coreModule(): WebAssembly.Module {
+  return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
+}
+
+/** A fresh instance: its own memory, so dropping it gives the memory back. */
+export function instantiateCore(): CoreExports {
+  return new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
+}
