@@ -12,6 +12,7 @@ import { get, incr, set, remove, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR
 import { readRefs, exportStream, importInts, importStream, importString, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
 import { ctrl } from "./table";
+import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
 
 /**
  * Lays out a fresh instance: `groups` groups of 16 slots of the given layout
@@ -257,3 +258,18 @@ export function read_top(from: u32): u32 {
   if (layout == STR32) return readTop<u32, u32>(from);
   return readTop<u32, f64>(from);
 }
+
+// ---- tokens from bytes (tokens.ts) ------------------------------------------
+
+export function set_separators(n: u32): void {
+  setSeparators(n);
+}
+
+export function count_tokens(n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
+  return layout == STR64 ? countTokens<f64>(n, by, final, lower, limit) : countTokens<u32>(n, by, final, lower, limit);
+}
+
+export function tokens_done(): f64 { return tokensDone; }
+export function token_err_at(): u32 { return tokenErrAt; }
+export function utf8_validate(n: u32, final: bool): i32 { return utf8Validate(n, final); }
+export function utf8_pending(): u32 { return utf8Pending; }

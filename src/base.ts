@@ -203,7 +203,7 @@ export abstract class CounterMapBase<K> {
     try {
       if (r === ERR_GROW) this._rebuild('grow');
       else if (r === ERR_WIDEN) this._rebuild('widen');
-      else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at batch index ${at}); the map is unchanged`) };
+      else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at key ${at} of the batch); the map is unchanged`) };
       else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, (this._core?.bytes ?? 0) + 65536, this._maxBytes) };
       else return { done: at, error: new Error(`${this._name}: unexpected core status ${r} at batch index ${at}`) };
     } catch (e) {

@@ -21,6 +21,8 @@ export class Core {
   f64!: Float64Array;
   i32!: Int32Array;
   u32!: Uint32Array;
+  /** The separator set last given to set_separators (tokens.ts). */
+  separators: string | undefined;
 
   private constructor(ex: CoreExports) {
     this.ex = ex;

@@ -1,6 +1,7 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
-import { LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
+import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
+import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
 import { checkStep, describe, memoryError } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
@@ -153,6 +154,98 @@ export class CounterMap extends CounterMapBase<string> {
     }
     if (by < 0) this._maybeShrink();
     return null;
+  }
+
+  /**
+   * Counts the tokens of UTF-8 text: `bytes` is split on separator bytes
+   * (ASCII whitespace unless options.separators says otherwise), optionally
+   * ASCII-lowercased, and each token counted exactly as incr(token) would
+   * count it decoded — without making a JS string per token. The end of
+   * `bytes` ends the last token. Invalid UTF-8 throws a TypeError and counts
+   * nothing. Returns the number of tokens counted.
+   */
+  countTokens(bytes: Uint8Array, options?: TokenOptions): number {
+    this._alive();
+    checkBytes(bytes, 'countTokens');
+    const opts = parseTokenOptions(options, 'countTokens');
+    return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'countTokens');
+  }
+
+  /**
+   * A counter for text that arrives in chunks (a file or network stream):
+   * write(chunk) counts the complete tokens, carrying a token cut by the end
+   * of a chunk over to the next, and end() counts the last one.
+   */
+  tokenCounter(options?: TokenOptions): TokenCounter {
+    this._alive();
+    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, 'tokenCounter'));
+  }
+
+  /**
+   * Counts the tokens of a whole stream of UTF-8 chunks: a Node readable
+   * (or any async iterable of Uint8Array) or a web ReadableStream. Resolves
+   * to the number of tokens counted.
+   */
+  async countStream(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>,
+    options?: TokenOptions,
+  ): Promise<number> {
+    const counter = this.tokenCounter(options);
+    const src = source as { getReader?: () => ReadableStreamDefaultReader<Uint8Array> };
+    if (source !== null && typeof source === 'object' && typeof src.getReader === 'function' && !(Symbol.asyncIterator in source)) {
+      const reader = src.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          counter.write(value);
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    } else if (source !== null && typeof source === 'object' && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) counter.write(chunk);
+    } else {
+      throw new TypeError(`countStream needs a ReadableStream or an (async) iterable of Uint8Array, got ${describe(source)}`);
+    }
+    counter.end();
+    return counter.tokens;
+  }
+
+  private _tokenSink(): TokenSink {
+    return {
+      _alive: () => this._alive(),
+      _touch: () => void this._version++,
+      _coreFor: (create) => this._coreFor(create),
+      _recover: (code) => {
+        const stop = this._chunkStatus(code, 0);
+        return stop === null ? null : stop.error;
+      },
+      _incrBytes: (bytes, by) => this._incrBytes(bytes, by),
+      _maybeShrink: () => this._maybeShrink(),
+    };
+  }
+
+  /** Adds `by` to the key whose UTF-8 bytes are given, of any length. */
+  private _incrBytes(bytes: Uint8Array, by: number): number {
+    for (;;) {
+      const c = this._coreFor(by > 0);
+      if (c === null) return 0;
+      let at = c.scratch;
+      if (bytes.length > c.scratchBytes) {
+        at = c.ex.reserve_tail(bytes.length) >>> 0;
+        if (at === 0) throw memoryError(this._name, c.bytes + bytes.length, this.stats().maxBytes);
+      }
+      c.view().set(bytes, at);
+      const r = c.ex.str_incr(at, bytes.length, by);
+      if (r >= 0) return r;
+      if (r === DONE_REBUILD) {
+        this._rebuild('shrink');
+        return 0;
+      }
+      const stop = this._chunkStatus(r, 0);
+      if (stop !== null) throw stop.error;
+    }
   }
 
   /** Writes the key's bytes into the core (scratch, or the tail when long); returns where. */

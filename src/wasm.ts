@@ -42,6 +42,12 @@ export interface CoreExports {
   slot_count(slot: number): number;
   top_k(k: number): number;
   read_top(from: number): number;
+  set_separators(n: number): void;
+  count_tokens(n: number, by: number, final: number, lower: number, limit: number): number;
+  tokens_done(): number;
+  token_err_at(): number;
+  utf8_validate(n: number, final: number): number;
+  utf8_pending(): number;
 }
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
