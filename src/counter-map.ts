@@ -223,6 +223,10 @@ export class CounterMap extends CounterMapBase<string> {
       },
       _incrBytes: (bytes, by) => this._incrBytes(bytes, by),
       _maybeShrink: () => this._maybeShrink(),
+      _hasCore: () => this._core !== null,
+      _releaseIfEmpty: () => {
+        if (this._core !== null && this._core.ex.size() === 0) this._core = null;
+      },
     };
   }
 

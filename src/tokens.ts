@@ -62,6 +62,10 @@ export interface TokenSink {
   /** Adds `by` to the key whose bytes are given (any length). */
   _incrBytes(bytes: Uint8Array, by: number): number;
   _maybeShrink(): void;
+  /** Whether the map holds a core now. */
+  _hasCore(): boolean;
+  /** Drops the core if it holds no entry (a call that counted nothing). */
+  _releaseIfEmpty(): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -167,14 +171,18 @@ export class TokenCounter {
     validateUtf8(this._carry, bytes, final, where);
     sink._touch();
     const carry0 = this._carry;
+    const hadCore = sink._hasCore();
     try {
       const { carry, counted } = this._pass(carry0, bytes, final, 1, Infinity);
       this._carry = carry;
       this._counted += counted;
+      // Nothing but separators: a map that held no memory still holds none.
+      if (!hadCore) sink._releaseIfEmpty();
       return counted;
     } catch (e) {
       if (!(e instanceof CountStop)) throw e;
       if (e.counted > 0) this._pass(carry0, bytes, final, -1, e.counted);
+      if (!hadCore) sink._releaseIfEmpty();
       throw e.error;
     }
   }
