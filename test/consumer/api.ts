@@ -1,0 +1,97 @@
+// (c) The whole public API as a TypeScript user writes it. It must type-check
+// with `tsc --noEmit` (strict). Each `@ts-expect-error` line must be an error:
+// if the declarations let a wrong key or count type through, the directive is
+// unused and tsc fails.
+import {
+  CounterMap,
+  IntCounterMap,
+  type CounterMapOptions,
+  type CounterMapStats,
+  type IntKeys,
+} from 'tophash';
+
+const options: CounterMapOptions = { initialCapacity: 1000, maxBytes: 1 << 24 };
+const words = new CounterMap(options);
+const ids = new IntCounterMap();
+const none = new CounterMap();
+
+// Single keys.
+const a: number = words.incr('apple');
+const b: number = words.incr('apple', 2);
+const c: number = words.decr('apple');
+const d: number = words.get('apple');
+const e: boolean = words.has('apple');
+const f: boolean = words.delete('apple');
+const g: CounterMap = words.set('pear', 3).set('plum', 1);
+const h: number = ids.incr(42) + ids.incr(-7, 3) + ids.decr(42) + ids.get(42);
+const i: IntCounterMap = ids.set(1, 10);
+const j: boolean = ids.has(1) && ids.delete(1);
+
+// Batches.
+words.incrMany(['a', 'b', 'a']);
+words.incrMany(new Set(['c']), 5);
+const batch: IntKeys = new Int32Array([1, 2, 3]);
+ids.incrMany(batch);
+ids.incrMany([1, 2, 3], 2);
+ids.incrMany(new Uint32Array(4));
+ids.incrMany(new Float64Array(4));
+ids.incrMany(new Set([9]));
+
+// Reading out.
+const size: number = words.size + ids.size;
+const top: Array<[string, number]> = words.mostCommon(10);
+const topIds: Array<[number, number]> = ids.mostCommon();
+const entries: Array<[string, number]> = [...words];
+const pairs: Array<[number, number]> = [...ids.entries()];
+const keys: string[] = [...words.keys()];
+const intKeys: number[] = [...ids.keys()];
+const counts: number[] = [...words.values()];
+words.forEach((count: number, key: string, map: CounterMap) => void [count, key, map]);
+ids.forEach((count: number, key: number) => void [count, key]);
+const json: Array<[string, number]> = words.toJSON();
+const stats: CounterMapStats = words.stats();
+const layout: 'int32' | 'int64' | 'str32' | 'str64' | 'none' = stats.layout;
+const perEntry: number = stats.bytesPerEntry + stats.loadFactor + stats.probeLengthMean;
+const fromWords: CounterMap = CounterMap.from(['x', 'y']);
+const fromPairs: CounterMap = CounterMap.from(new Map([['x', 2]]));
+const fromIds: IntCounterMap = IntCounterMap.from([1, 2, 2]);
+const fromIdPairs: IntCounterMap = IntCounterMap.from([[1, 2] as const]);
+
+// Life cycle.
+words.clear();
+none.dispose();
+
+// Wrong key and count types are compile-time errors.
+// @ts-expect-error a CounterMap key is a string
+words.incr(5);
+// @ts-expect-error an IntCounterMap key is a number
+ids.incr('a');
+// @ts-expect-error a count is a number
+words.set('a', '3');
+// @ts-expect-error a step is a number
+words.incr('a', '2');
+// @ts-expect-error a CounterMap key is a string
+words.get(1);
+// @ts-expect-error an IntCounterMap key is a number
+ids.has('1');
+// @ts-expect-error an IntCounterMap key is a number
+ids.set('1', 2);
+// @ts-expect-error a CounterMap batch holds strings
+words.incrMany([1, 2]);
+// @ts-expect-error an IntCounterMap batch holds numbers
+ids.incrMany(['a']);
+// @ts-expect-error a single string is not a batch of numbers
+ids.incrMany('abc');
+// @ts-expect-error mostCommon of a CounterMap has string keys
+const wrongTop: Array<[number, number]> = words.mostCommon(1);
+// @ts-expect-error options are checked
+new CounterMap({ initialCapacity: '10' });
+// @ts-expect-error unknown options are rejected
+new IntCounterMap({ capacity: 10 });
+// @ts-expect-error the internals are not public
+words._core;
+// @ts-expect-error a CounterMap is not an IntCounterMap
+const notInt: IntCounterMap = new CounterMap();
+
+export const used = [a, b, c, d, e, f, g, h, i, j, size, top, topIds, entries, pairs, keys, intKeys, counts, json,
+  layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt];
