@@ -35,11 +35,14 @@ import { reserveRecord, appendRecord, arenaStart, arenaEnd, garbage, resetArena 
 @inline const U32_MAX: f64 = 4294967295;
 
 /**
- * Up to this many slots a table that empties is cleared in place; a larger
- * one asks JS to drop its instance so the memory goes back.
+ * A map whose memory is at most this many pages (2 MiB) never asks to be
+ * rebuilt smaller: when it empties it is cleared in place. A rebuild is a new
+ * instance, which costs ~50 us plus V8's reclaiming of the old one (see
+ * src/base.ts), far more than 2 MiB is worth; and a counter that empties is
+ * usually about to fill again (rounds of counting up and back to zero).
  */
 // @ts-ignore: decorator
-@inline export const SMALL_CAPACITY: u32 = 1024;
+@inline export const KEEP_PAGES: i32 = 32;
 
 // @ts-ignore: decorator
 @inline export function isSafe(x: f64): bool {
@@ -47,14 +50,14 @@ import { reserveRecord, appendRecord, arenaStart, arenaEnd, garbage, resetArena 
 }
 
 /**
- * Whether the table holds far more memory than its entries need: empty with
- * more than a small table's worth, under 1/16 full, or an arena that is
- * mostly erased keys. Shrinking at 1/16 (to a table ~60% full) leaves room
+ * Whether the table holds far more memory than its entries need: past
+ * KEEP_PAGES and empty, under 1/16 full, or an arena that is mostly erased
+ * keys. Shrinking at 1/16 (to a table ~60% full) leaves room
  * for the map to grow back a long way before the next rebuild.
  */
 export function rebuildAdvised(): bool {
-  if (items == 0) return capacity > SMALL_CAPACITY || memory.size() > 4;
-  if (capacity > SMALL_CAPACITY && (<u64>items << 4) < <u64>capacity) return true;
+  if (memory.size() <= KEEP_PAGES) return false;
+  if (items == 0 || (<u64>items << 4) < <u64>capacity) return true;
   return garbage > 65536 && garbage > arenaEnd - arenaStart - garbage;
 }
 

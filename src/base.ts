@@ -22,6 +22,13 @@ export const NOT_RUN = -100;
  * room to grow back without an immediate rebuild.
  */
 const REBUILD_LOAD = 0.6;
+/**
+ * Small tables grow 4x a step instead: each rebuild is a new instance, and
+ * V8 charges instances (address-space reservations, GCs to reclaim them)
+ * far more than the few KiB a roomier small table costs.
+ */
+const SMALL_GROWTH_LOAD = 0.22;
+const SMALL_TABLE_SLOTS = 1 << 16;
 const MAX_LOAD = 7 / 8;
 const GROUP = 16;
 
@@ -113,7 +120,10 @@ export abstract class CounterMapBase<K> {
       groups = groupsFor(Math.max(1, this._initialCapacity), MAX_LOAD);
     } else {
       const oldGroups = old.ex.capacity_slots() / GROUP;
-      if (why === 'grow') groups = Math.max(oldGroups + 1, groupsFor(items + 1, REBUILD_LOAD));
+      if (why === 'grow') {
+        const small = groupsFor(items + 1, SMALL_GROWTH_LOAD);
+        groups = Math.max(oldGroups + 1, small * GROUP <= SMALL_TABLE_SLOTS ? small : groupsFor(items + 1, REBUILD_LOAD));
+      }
       else if (why === 'widen') groups = Math.max(oldGroups, groupsFor(items + 1, REBUILD_LOAD));
       else groups = groupsFor(items, REBUILD_LOAD);
       if (why === 'widen') layout = this._wideLayout;
