@@ -10,7 +10,7 @@
 
 import { scratch, SCRATCH_BYTES } from "./memory";
 import { slotAt, countAt, nextFull, capacity, insertUnique, isStr } from "./table";
-import { keyLen, keyPtr, appendRecord } from "./arena";
+import { keyLen, keyPtr, appendRecord, copyKey } from "./arena";
 import { hashInt, hashBytes } from "./hash";
 
 // @ts-ignore: decorator
@@ -64,7 +64,7 @@ export function exportStream<C>(cursor: u32): u32 {
     const len = keyLen(rec);
     if (p + 12 + <usize>len > end) break;
     store<u32>(p, len);
-    memory.copy(p + 4, keyPtr(rec, len), len);
+    copyKey(p + 4, keyPtr(rec, len), len);
     store<f64>(p + 4 + len, countAt<u32, C>(i));
     p += 12 + len;
     n++;

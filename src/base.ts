@@ -52,6 +52,10 @@ export interface BatchStop {
 
 type Rebuild = 'create' | 'grow' | 'widen' | 'shrink';
 
+function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
+  for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
+}
+
 /**
  * What CounterMap and IntCounterMap share: the life cycle of the core
  * instance (create, rebuild, drop), the slow path behind every operation,
@@ -270,7 +274,8 @@ export abstract class CounterMapBase<K> {
 
   /** Same as incr(key, -by): subtracts, deleting the key at 0 or below. */
   decr(key: K, by: number = 1): number {
-    if (typeof by !== 'number') checkStep(by);
+    // Checked here so the error names the step the caller passed, not -by.
+    if (!Number.isSafeInteger(by)) checkStep(by);
     return this.incr(key, -by);
   }
 
@@ -279,11 +284,13 @@ export abstract class CounterMapBase<K> {
    * a change to the map after it started makes its next step throw, rather
    * than skip or repeat entries.
    */
-  *entries(): IterableIterator<[K, number]> {
+  entries(): IterableIterator<[K, number]> {
     this._alive();
-    const core = this._core;
+    return this._walk(this._core, this._version);
+  }
+
+  private *_walk(core: Core | null, version: number): IterableIterator<[K, number]> {
     if (core === null) return;
-    const version = this._version;
     const cap = core.ex.capacity_slots();
     let cursor = 0;
     while (cursor < cap) {
@@ -299,12 +306,12 @@ export abstract class CounterMapBase<K> {
     }
   }
 
-  *keys(): IterableIterator<K> {
-    for (const e of this.entries()) yield e[0];
+  keys(): IterableIterator<K> {
+    return project(this.entries(), 0);
   }
 
-  *values(): IterableIterator<number> {
-    for (const e of this.entries()) yield e[1];
+  values(): IterableIterator<number> {
+    return project(this.entries(), 1);
   }
 
   [Symbol.iterator](): IterableIterator<[K, number]> {

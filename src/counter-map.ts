@@ -2,7 +2,7 @@ import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type Batch
 import type { Core } from './core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
 import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { checkStep, describe, memoryError } from './errors.js';
+import { batchKeys, checkStep, describe, memoryError } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 
@@ -98,11 +98,7 @@ export class CounterMap extends CounterMapBase<string> {
   incrMany(keys: Iterable<string> | ArrayLike<string>, by: number = 1): void {
     this._alive();
     checkStep(by);
-    if (keys === null || (typeof keys !== 'object' && typeof keys !== 'string')) {
-      throw new TypeError(`incrMany needs an array or iterable of strings, got ${describe(keys)}`);
-    }
-    if (typeof keys === 'string') throw new TypeError('incrMany needs an array or iterable of strings, got a single string');
-    const arr: ArrayLike<string> = Array.isArray(keys) ? keys : 'length' in keys ? keys : Array.from(keys as Iterable<string>);
+    const arr = batchKeys<string>(keys, 'strings');
     for (let i = 0; i < arr.length; i++) {
       if (typeof arr[i] !== 'string') checkStringKey(arr[i], `incrMany: keys[${i}]`);
     }

@@ -43,3 +43,17 @@ export function memoryError(name: string, need: number, budget: number, cause?: 
   if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
   return err;
 }
+
+/**
+ * The keys of a batch as an array-like: arrays, typed arrays and array-likes
+ * as they are, other iterables collected. Anything else (a plain object, a
+ * string) is a TypeError rather than an empty batch.
+ */
+export function batchKeys<T>(keys: unknown, what: string): ArrayLike<T> {
+  if (Array.isArray(keys) || ArrayBuffer.isView(keys)) return keys as unknown as ArrayLike<T>;
+  if (keys !== null && typeof keys === 'object') {
+    if (typeof (keys as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(keys as Iterable<T>);
+    if (Number.isSafeInteger((keys as ArrayLike<T>).length)) return keys as ArrayLike<T>;
+  }
+  throw new TypeError(`incrMany needs an array or iterable of ${what}, got ${typeof keys === 'string' ? 'a single string' : describe(keys)}`);
+}

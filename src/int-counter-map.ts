@@ -1,7 +1,7 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
-import { checkStep, describe } from './errors.js';
+import { batchKeys, checkStep, describe } from './errors.js';
 import type { CounterMapOptions } from './types.js';
 
 /** Key batches incrMany takes without converting element by element. */
@@ -101,14 +101,8 @@ export class IntCounterMap extends CounterMapBase<number> {
   incrMany(keys: IntKeys, by: number = 1): void {
     this._alive();
     checkStep(by);
-    let src: ArrayLike<number>;
-    if (keys instanceof Int32Array || keys instanceof Uint32Array) {
-      src = keys;
-    } else {
-      if (keys === null || typeof keys !== 'object') {
-        throw new TypeError(`incrMany needs an array or iterable of integer keys, got ${describe(keys)}`);
-      }
-      src = 'length' in keys && typeof keys.length === 'number' ? (keys as ArrayLike<number>) : Array.from(keys as Iterable<number>);
+    const src = batchKeys<number>(keys, 'integer keys');
+    if (!(src instanceof Int32Array || src instanceof Uint32Array)) {
       for (let i = 0; i < src.length; i++) {
         const k = src[i];
         if (!Number.isSafeInteger(k)) checkIntKey(k, `incrMany: keys[${i}]`);
