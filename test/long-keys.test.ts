@@ -88,7 +88,8 @@ describe('long string keys (tail path)', () => {
   test('long keys survive shrink rebuilds and arena compaction', () => {
     const m = new CounterMap();
     const model = new Model<string>();
-    for (let i = 0; i < 40000; i++) {
+    // Big enough (> 2 MiB) that mass deletion rebuilds it smaller.
+    for (let i = 0; i < 150000; i++) {
       m.incr(`s${i}`);
       model.incr(`s${i}`, 1);
     }
@@ -97,7 +98,8 @@ describe('long string keys (tail path)', () => {
       model.incr(k, i + 1);
     });
     const big = m.stats();
-    for (let i = 0; i < 40000; i++) {
+    expect(big.bytes).toBeGreaterThan(2 * 1024 * 1024);
+    for (let i = 0; i < 150000; i++) {
       if (i % 100 === 0) continue;
       m.delete(`s${i}`);
       model.delete(`s${i}`);
@@ -112,9 +114,11 @@ describe('long string keys (tail path)', () => {
       model.delete(k);
     }
     compareToModel(m, model, { probes: LONGS });
-    // Garbage is compacted once it passes 64 KiB and outweighs the live keys.
+    // Erased keys are garbage that a map past 2 MiB compacts once it passes 64 KiB and outweighs
+    // the live keys; a smaller map may keep it (it stays within 2 MiB).
     const st = m.stats();
-    expect(st.garbageBytes).toBeLessThanOrEqual(Math.max(65536, st.keyBytes - st.garbageBytes));
+    const compacted = st.garbageBytes <= Math.max(65536, st.keyBytes - st.garbageBytes);
+    expect(compacted || st.bytes <= 2 * 1024 * 1024).toBe(true);
   });
 
   test('an erased long key churned many times does not leak arena bytes', () => {
@@ -130,9 +134,9 @@ describe('long string keys (tail path)', () => {
     }
     const st = m.stats();
     expect(st.size).toBe(100);
-    // 40 rounds of ~150 KB of erased keys: without compaction the arena would pass 6 MB.
-    expect(st.keyBytes).toBeLessThan(1_000_000);
-    expect(maxBytes).toBeLessThan(2_000_000);
+    // 40 rounds of ~300 KB of erased keys: without compaction the arena would pass 12 MB.
+    expect(st.keyBytes).toBeLessThan(3_000_000);
+    expect(maxBytes).toBeLessThan(5_000_000);
     checkInvariants(m);
   });
 
