@@ -1,7 +1,8 @@
 // Control bytes ("tophash" bytes) and group matching.
 //
-// Every slot of the table has one control byte, stored apart from the slots so
-// that a whole group of 16 can be tested with one SIMD compare:
+// Every slot of the table has one control byte; a group's 16 control bytes
+// sit together at the head of the group (table.ts), so that all 16 can be
+// tested with one SIMD compare:
 //
 //   EMPTY     0b0000_0000   never used since the last rebuild (or freed safely)
 //   DELETED   0b0000_0001   a tombstone: the slot held a key that was erased
@@ -12,7 +13,7 @@
 // rebuilt). FULL has its high bit set so "which slots are free" (EMPTY or
 // DELETED) is just the inverse of i8x16.bitmask, with no compare at all.
 //
-// Groups are aligned: group g is control bytes [16g, 16g + 16). A probe visits
+// Groups are aligned: a probe visits
 // whole groups (see table.ts), so a group that still has an EMPTY byte has
 // never been passed over by any probe; that is what lets erase() write EMPTY
 // instead of a tombstone there.

@@ -6,12 +6,11 @@
 import { INT32, INT64, STR32, STR64, layout, setLayout, slotBytes } from "./layout";
 import { scratch, layoutScratch, SCRATCH_BYTES, maxPages, align, ensureMemory } from "./memory";
 import { setSeed } from "./hash";
-import { resetTable, capacity, items, tombstones, slots, measureProbes, probeSum, probeMax, slotAt, countAt } from "./table";
+import { resetTable, tableBytes, table, slotAddr, capacity, items, tombstones, measureProbes, probeSum, probeMax, countAt } from "./table";
 import { resetArena, arenaStart, arenaEnd, garbage, reserveTail as tail, reserveRecord, keyLen, keyPtr } from "./arena";
 import { get, incr, set, remove, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, ERR_MEMORY, DONE_REBUILD } from "./ops";
 import { readRefs, exportStream, importInts, importStream, importString, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
-import { ctrl } from "./table";
 import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
 
 /**
@@ -24,21 +23,18 @@ export function init(lay: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes
   setLayout(lay);
   setSeed(seedLo, seedHi);
   layoutScratch();
-  const ctrlAt = scratch + SCRATCH_BYTES;
-  const cap = <u64>groups << 4;
-  const slotsAt = align(ctrlAt + <usize>cap, 16);
-  const arenaAt = <u64>slotsAt + cap * <u64>slotBytes(lay);
+  const tableAt = scratch + SCRATCH_BYTES;
+  const arenaAt = <u64>tableAt + tableBytes(groups, slotBytes(lay));
   if (!ensureMemory(arenaAt + <u64>arenaBytes, false)) return <i32>ERR_MEMORY;
-  resetTable(ctrlAt, slotsAt, groups);
+  resetTable(tableAt, groups, slotBytes(lay));
   resetArena(<usize>arenaAt);
   return 0;
 }
 
 /** The bytes init() needs for a table: JS checks budgets before creating one. */
 export function bytes_needed(lay: i32, groups: u32, arenaBytes: u32): f64 {
-  const ctrlAt = align(__heap_base, 16) + SCRATCH_BYTES;
-  const cap = <u64>groups << 4;
-  return <f64>(align(ctrlAt + <usize>cap, 16)) + <f64>cap * <f64>slotBytes(lay) + <f64>arenaBytes;
+  const tableAt = align(__heap_base, 16) + SCRATCH_BYTES;
+  return <f64>tableAt + <f64>tableBytes(groups, slotBytes(lay)) + <f64>arenaBytes;
 }
 
 export function scratch_ptr(): usize { return scratch; }
@@ -189,7 +185,7 @@ export function capacity_slots(): u32 { return capacity; }
 export function tombstone_count(): u32 { return tombstones; }
 export function arena_bytes(): u32 { return <u32>(arenaEnd - arenaStart); }
 export function arena_garbage(): u32 { return <u32>garbage; }
-export function table_bytes(): u32 { return <u32>(arenaStart - ctrl); }
+export function table_bytes(): u32 { return <u32>(arenaStart - table); }
 export function advice(): bool { return rebuildAdvised(); }
 export function layout_id(): i32 { return layout; }
 export function err_index(): u32 { return errIndex; }
@@ -235,11 +231,11 @@ export function import_string(ptr: usize, len: u32, count: f64): i32 {
 }
 
 export function slot_key_ptr(i: u32): usize {
-  const rec = <usize>load<u32>(slots + <usize>i * slotBytes(layout));
+  const rec = <usize>load<u32>(slotAddr(i, slotBytes(layout)));
   return keyPtr(rec, keyLen(rec));
 }
 export function slot_key_len(i: u32): u32 {
-  return keyLen(<usize>load<u32>(slots + <usize>i * slotBytes(layout)));
+  return keyLen(<usize>load<u32>(slotAddr(i, slotBytes(layout))));
 }
 export function slot_count(i: u32): f64 {
   return layout == STR64 ? countAt<u32, f64>(i) : countAt<u32, u32>(i);

@@ -4,8 +4,8 @@
 //   0            static data of the module (a few bytes)
 //   scratch      SCRATCH_BYTES: where JS writes keys and batches and reads
 //                results; its address never changes
-//   ctrl         capacity control bytes (control.ts)
-//   slots        capacity slots of [key][count] (table.ts gives the widths)
+//   table        groups of [16 control bytes][16 slots of key|count]
+//                (control.ts, table.ts)
 //   arenaStart   string keys, appended as [LEB128 length][bytes] (arena.ts)
 //   arenaEnd     ... free tail up to the end of memory: the arena grows into
 //                it, and one-off needs (a key longer than scratch, the
