@@ -21,8 +21,12 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1; resolves to { url, port, close(), requests }. */
-export function startServer({ root = '.', port = 0, host = '127.0.0.1' } = {}) {
+/**
+ * Serves `root` on 127.0.0.1; resolves to { url, port, close(), requests }.
+ * `isolated` adds the COOP/COEP headers that make a page cross-origin
+ * isolated (performance.now() then ticks in 5 µs rather than 100 µs).
+ */
+export function startServer({ root = '.', port = 0, host = '127.0.0.1', isolated = false } = {}) {
   const base = resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -39,6 +43,7 @@ export function startServer({ root = '.', port = 0, host = '127.0.0.1' } = {}) {
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
       });
       res.end(body);
     } catch {
