@@ -130,12 +130,12 @@ export const churn: Workload = {
       'Map deleting at 0',
     );
 
-    // Memory, untimed: peaks of the first and last round, and the end.
-    const memRows: Row[] = [];
-    for (const ch of churners) {
-      ctx.progress(`  churn memory: ${ch.name}`);
+    // Memory, untimed: peaks of the first and last round, and the end. One
+    // call frame per contender, so no stale reference to the previous
+    // contender's counter is alive while this one is measured.
+    const memOf = (ch: Churner): Row => {
       const before = heapUsed();
-      const c = ch.make();
+      let c: ReturnType<Churner['make']> | null = ch.make();
       let first = 0;
       let last = 0;
       for (let r = 0; r < roundsOfKeys; r++) {
@@ -145,7 +145,14 @@ export const churn: Workload = {
         c.down(round(r));
       }
       const end = held(c.self, before).total;
-      memRows.push({ contender: ch.name, size: c.size(), first, last, end, flat: last <= first * 1.25 + 65536 });
+      const size = c.size();
+      c = null;
+      return { contender: ch.name, size, first, last, end, flat: last <= first * 1.25 + 65536 };
+    };
+    const memRows: Row[] = [];
+    for (const ch of churners) {
+      ctx.progress(`  churn memory: ${ch.name}`);
+      memRows.push(memOf(ch));
     }
     const memTable = {
       title: 'Zero vs delete: size and memory',

@@ -1,0 +1,60 @@
+// The benchmark CLI must not rot: run it on tiny sizes and check the shape of
+// its --json output. No timing is checked here (performance is shown by the
+// benchmark, never asserted by a test).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../dist/bench/cli.js', import.meta.url));
+
+async function bench(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20, timeout: 120_000 });
+}
+
+describe('tophash-bench CLI', () => {
+  it('is built', () => {
+    expect(existsSync(CLI)).toBe(true);
+  });
+
+  it('--quick --json --only int-ids,churn,memory on a tiny size prints one JSON document', async () => {
+    const { stdout, stderr } = await bench(['--quick', '--json', '--only', 'int-ids,churn,memory', '--size', '2000']);
+    const out = JSON.parse(stdout);
+    expect(out.tool).toBe('tophash-bench');
+    expect(typeof out.node).toBe('string');
+    expect(typeof out.cpu).toBe('string');
+    expect(out.quick).toBe(true);
+    expect(out.workloads.map((w: { id: string }) => w.id)).toEqual(['int-ids', 'churn', 'memory']);
+    for (const w of out.workloads) {
+      expect(w.error).toBeUndefined();
+      expect(w.tables.length).toBeGreaterThan(0);
+      for (const t of w.tables) {
+        expect(typeof t.title).toBe('string');
+        expect(t.columns[0].key).toBe('contender');
+        expect(t.rows.length).toBeGreaterThan(0);
+      }
+    }
+    const ints = out.workloads[0].tables[0];
+    const names = ints.rows.map((r: { contender: string }) => r.contender);
+    expect(names).toEqual(expect.arrayContaining(['Map', 'tophash incr', 'tophash incrMany']));
+    for (const r of ints.rows) {
+      expect(r.opsPerSec).toBeGreaterThan(0);
+      expect(r.vsMap).toBeGreaterThan(0);
+    }
+    expect(ints.rows.find((r: { contender: string }) => r.contender === 'Map').vsMap).toBe(1);
+    // Every target names its goal and carries a verdict (or null when not measured).
+    expect(out.targets.length).toBeGreaterThan(0);
+    for (const t of out.targets) {
+      expect(typeof t.goal).toBe('string');
+      expect([true, false, null]).toContain(t.met);
+    }
+    // Progress goes to stderr, never into the JSON on stdout.
+    expect(stderr).toMatch(/\[int-ids\]/);
+  });
+
+  it('rejects an unknown workload with exit code 2', async () => {
+    await expect(bench(['--only', 'nope'])).rejects.toMatchObject({ code: 2 });
+  });
+});
