@@ -53,6 +53,7 @@ describe('the packed ESM build in Chromium (no bundler)', () => {
     expect(out.exportNames).toEqual(expect.arrayContaining(['CounterMap', 'IntCounterMap']));
     expect(out.firstCount).toBe(1);
     expect(out.top).toEqual([['the', 3]]);
+    expect(out.stream).toEqual([3, 2, 1]);
     expect(out.result).toEqual(EXPECTED);
     // The wasm came inside the JS: no .wasm request, only the ESM build's files.
     const fromPackage = server.requests.filter((p) => p.startsWith('/node_modules/tophash/'));

@@ -8,6 +8,8 @@ import {
   type CounterMapOptions,
   type CounterMapStats,
   type IntKeys,
+  type TokenCounter,
+  type TokenOptions,
 } from 'tophash';
 
 const options: CounterMapOptions = { initialCapacity: 1000, maxBytes: 1 << 24 };
@@ -57,6 +59,17 @@ const fromPairs: CounterMap = CounterMap.from(new Map([['x', 2]]));
 const fromIds: IntCounterMap = IntCounterMap.from([1, 2, 2]);
 const fromIdPairs: IntCounterMap = IntCounterMap.from([[1, 2] as const]);
 
+// Tokens from UTF-8 bytes.
+const tokenOptions: TokenOptions = { separators: ' ,', lowercase: true };
+const counted: number = words.countTokens(new Uint8Array([97, 32, 98]), tokenOptions);
+const stream: TokenCounter = words.tokenCounter();
+const written: number = stream.write(new Uint8Array([97, 32])) + stream.end() + stream.tokens;
+async function* chunks(): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array([97]);
+}
+const fromStream: Promise<number> = words.countStream(chunks(), { lowercase: false });
+const fromArray: Promise<number> = words.countStream([new Uint8Array([98])]);
+
 // Life cycle.
 words.clear();
 none.dispose();
@@ -90,8 +103,14 @@ new CounterMap({ initialCapacity: '10' });
 new IntCounterMap({ capacity: 10 });
 // @ts-expect-error the internals are not public
 words._core;
+// @ts-expect-error countTokens takes UTF-8 bytes, not a string
+words.countTokens('a b');
+// @ts-expect-error token options are checked
+words.tokenCounter({ lowercase: 'yes' });
+// @ts-expect-error an IntCounterMap has no tokens
+ids.countTokens(new Uint8Array(1));
 // @ts-expect-error a CounterMap is not an IntCounterMap
 const notInt: IntCounterMap = new CounterMap();
 
 export const used = [a, b, c, d, e, f, g, h, i, j, size, top, topIds, entries, pairs, keys, intKeys, counts, json,
-  layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt];
+  layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt, counted, written, fromStream, fromArray];

@@ -68,6 +68,23 @@
     m.dispose();
     out.disposed = errorName(function () { m.incr('a'); });
 
+    // Tokens counted from UTF-8 bytes, whole or chunk by chunk.
+    var enc = new TextEncoder();
+    var t = new CounterMap();
+    var counted = t.countTokens(enc.encode('The cat  the CAT\ndog ß'), { lowercase: true });
+    var tc = t.tokenCounter();
+    tc.write(enc.encode('hel'));
+    tc.write(enc.encode('lo wor'));
+    tc.write(enc.encode('ld '));
+    tc.end();
+    out.tokens = {
+      counted: counted,
+      streamed: tc.tokens,
+      entries: sorted(Array.from(t)),
+      badUtf8: errorName(function () { t.countTokens(new Uint8Array([0x61, 0xff])); }),
+      notBytes: errorName(function () { t.countTokens('a b'); }),
+    };
+
     // Integers: any safe integer, negative too; typed-array batches.
     var n = new IntCounterMap({ initialCapacity: 100 });
     n.incr(-3);

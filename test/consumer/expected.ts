@@ -29,6 +29,13 @@ export const EXPECTED = {
   batchWasAtomic: 0,
   cleared: [0, 0],
   disposed: 'Error',
+  tokens: {
+    counted: 6,
+    streamed: 2,
+    entries: [['cat', 2], ['dog', 1], ['hello', 1], ['the', 2], ['world', 1], ['ß', 1]],
+    badUtf8: 'TypeError',
+    notBytes: 'TypeError',
+  },
   int: {
     get: [1, 2, 2, 2, 3, 0],
     size: 5,
