@@ -3,7 +3,7 @@
 // ?quick=1 shrinks the sizes (the screenshot test uses it).
 // Results: window.__benchResults; <html data-done="true"> (or "error") when finished.
 import { CounterMap, IntCounterMap } from 'tophash';
-import { intRange, intStream, stringKey, syntheticText, tokenize } from '../../dist/browser-bench/generators.js';
+import { intRange, intStream, stringKey, syntheticText, tokenize } from '../../dist/bench/data/generators.js';
 
 const params = new URLSearchParams(location.search);
 const QUICK = params.has('quick');

@@ -21,7 +21,7 @@ let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  await prepareBenchPage();
+  prepareBenchPage();
   server = await startServer({ root: REPO, isolated: true });
   browser = await launchChromium(['--enable-precise-memory-info', '--js-flags=--expose-gc']);
 });
