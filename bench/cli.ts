@@ -134,6 +134,10 @@ async function main(): Promise<void> {
   const selected = workloads.filter((w) => !args.only || args.only.includes(w.id));
   const opts: Options = { quick: args.quick, ...(args.size !== undefined ? { size: args.size } : {}) };
   const libs = await loadLibs();
+  const tinybench = await import('tinybench').then(
+    () => 'tinybench',
+    () => 'performance.now() directly: tinybench is not installed (npm i tinybench to time with it)',
+  );
   const cpu = cpus();
   const env = {
     date: new Date().toISOString(),
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
     platform: `${process.platform} ${process.arch}`,
     tophash: version(),
     command: ['tophash-bench', ...process.argv.slice(2)].join(' '),
+    timing: tinybench,
   };
   const out = (s: string): void => {
     if (!args.json) process.stdout.write(s + '\n');
@@ -153,7 +158,7 @@ async function main(): Promise<void> {
   out(`- date: ${env.date}`);
   out(`- node ${env.node} (V8 ${env.v8}), ${env.platform}`);
   out(`- CPU: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB RAM`);
-  out(`- tophash ${env.tophash}`);
+  out(`- tophash ${env.tophash}; timing: ${env.timing}; medians of interleaved runs after warm-up, each workload in a fresh \`node --expose-gc\` process`);
   out(`- command: \`${env.command}\`${args.quick ? ' (quick: small sizes, few runs; not for publishing)' : ''}`);
   for (const n of libs.notes) out(`- ${n}`);
   out('');

@@ -13,8 +13,11 @@
 // released and a full GC runs, so every sample starts from the same heap and
 // pays only for the garbage it makes itself. GC pauses (PerformanceObserver,
 // entry type 'gc') that start inside a sample are added to that sample.
+//
+// tinybench is loaded lazily: where it is missing (it is a devDependency
+// unless the package lists it as a dependency) the same one-call samples are
+// taken with performance.now() directly, and the CLI says so.
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { Bench } from 'tinybench';
 import { release } from './contenders.js';
 import type { Context } from './types.js';
 
@@ -106,12 +109,77 @@ export class GcWatch {
   }
 }
 
+interface RoundTask {
+  name: string;
+  fn: () => void;
+  beforeEach: () => void;
+  afterEach: () => void;
+}
+
+/** One round: each task once, in order; its duration in ms, or the error that stopped it. */
+type RoundRunner = (tasks: RoundTask[]) => Promise<Map<string, number | Error>>;
+
+type TinybenchModule = typeof import('tinybench');
+let runner: RoundRunner | undefined;
+export let timing = 'tinybench';
+
+async function roundRunner(): Promise<RoundRunner> {
+  if (runner) return runner;
+  let tb: TinybenchModule | null = null;
+  try {
+    tb = await import('tinybench');
+  } catch {
+    tb = null;
+  }
+  if (tb) {
+    const { Bench } = tb;
+    runner = async (tasks) => {
+      const bench = new Bench({ iterations: 1, time: 0, warmup: false, throws: true, retainSamples: true });
+      for (const t of tasks) bench.add(t.name, t.fn, { async: false, beforeEach: t.beforeEach, afterEach: t.afterEach });
+      const out = new Map<string, number | Error>();
+      try {
+        await bench.run();
+      } catch (e) {
+        // throws: true stops the round at the first failing task.
+        const failed = bench.tasks.find((t) => t.result.state === 'errored');
+        if (!failed) throw e;
+        out.set(failed.name, e as Error);
+      }
+      for (const task of bench.tasks) {
+        const r = task.result;
+        if (r.state === 'completed') out.set(task.name, r.latency.p50);
+      }
+      return out;
+    };
+  } else {
+    timing = 'performance.now() (tinybench is not installed)';
+    runner = async (tasks) => {
+      const out = new Map<string, number | Error>();
+      for (const t of tasks) {
+        try {
+          t.beforeEach();
+          const t0 = performance.now();
+          t.fn();
+          out.set(t.name, performance.now() - t0);
+          t.afterEach();
+        } catch (e) {
+          out.set(t.name, e as Error);
+          break;
+        }
+      }
+      return out;
+    };
+  }
+  return runner;
+}
+
 export async function compare(
   ctx: Context,
   label: string,
   tasks: Task[],
   opts: { rounds: number; warmup: number },
 ): Promise<TaskStats[]> {
+  const run = await roundRunner();
   const samples: number[][] = tasks.map(() => []);
   const gcs: number[][] = tasks.map(() => []);
   const errors: (string | undefined)[] = tasks.map(() => undefined);
@@ -121,61 +189,45 @@ export async function compare(
     for (let round = 0; round < total; round++) {
       const warm = round < opts.warmup;
       ctx.progressPart(`  ${label}: ${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - opts.warmup + 1}/${warm ? opts.warmup : opts.rounds}:`);
-      const windows: Window[] = [];
+      const windows = new Map<number, Window>();
       let held: unknown = null;
-      const bench = new Bench({ iterations: 1, time: 0, warmup: false, throws: true, retainSamples: true });
       const order = tasks.map((_, i) => (i + round) % tasks.length).filter((i) => errors[i] === undefined);
-      for (const i of order) {
+      const roundTasks: RoundTask[] = order.map((i) => {
         const t = tasks[i]!;
-        bench.add(
-          t.name,
-          () => {
+        return {
+          name: t.name,
+          fn: () => {
             const t0 = performance.now();
             held = t.run();
-            windows.push({ task: i, t0, t1: performance.now() });
+            windows.set(i, { task: i, t0, t1: performance.now() });
           },
-          {
-            async: false,
-            beforeEach() {
-              release(held);
-              held = null;
-              t.prepare?.();
-              fullGc();
-            },
-            afterEach() {
-              if (round === opts.warmup && t.check) {
-                const err = t.check(held);
-                if (err) errors[i] = `wrong result: ${err}`;
-              }
-              const w = windows[windows.length - 1];
-              ctx.progressPart(` ${t.name} ${w ? (w.t1 - w.t0).toFixed(0) : '?'}ms ·`);
-            },
+          beforeEach: () => {
+            release(held);
+            held = null;
+            t.prepare?.();
+            fullGc();
           },
-        );
-      }
-      try {
-        await bench.run();
-      } catch (e) {
-        // throws: true stops at the first failing task; find it and keep going without it.
-        const failed = bench.tasks.find((t) => t.result.state === 'errored');
-        const i = tasks.findIndex((t) => t.name === failed?.name);
-        if (i >= 0) errors[i] = (e as Error).message;
-        else throw e;
-      }
+          afterEach: () => {
+            if (round === opts.warmup && t.check) {
+              const err = t.check(held);
+              if (err) errors[i] = `wrong result: ${err}`;
+            }
+            const w = windows.get(i);
+            ctx.progressPart(` ${t.name} ${w ? (w.t1 - w.t0).toFixed(0) : '?'}ms ·`);
+          },
+        };
+      });
+      const got = await run(roundTasks);
       release(held);
       held = null;
       ctx.progressPart('\n');
       await watch.flush();
-      if (warm) {
-        watch.clear();
-        continue;
-      }
-      for (const task of bench.tasks) {
-        const i = tasks.findIndex((t) => t.name === task.name);
-        const r = task.result;
-        if (r.state !== 'completed' || errors[i] !== undefined) continue;
-        samples[i]!.push(r.latency.p50);
-        const w = windows.find((x) => x.task === i);
+      for (const i of order) {
+        const r = got.get(tasks[i]!.name);
+        if (r instanceof Error) errors[i] = r.message;
+        if (warm || typeof r !== 'number' || errors[i] !== undefined) continue;
+        samples[i]!.push(r);
+        const w = windows.get(i);
         gcs[i]!.push(w ? watch.pauseIn(w.t0, w.t1).total : NaN);
       }
       watch.clear();
