@@ -62,27 +62,35 @@ function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterat
  * iteration, mostCommon and stats. Subclasses supply key handling.
  */
 export abstract class CounterMapBase<K> {
-  /** null while the map holds no memory: new, cleared, emptied or disposed. */
+  /** @internal null while the map holds no memory: new, cleared, emptied or disposed. */
   protected _core: Core | null = null;
+  /** @internal */
   protected _disposed = false;
-  /** Bumped by every mutating call; live iterators compare it. */
+  /** @internal Bumped by every mutating call; live iterators compare it. */
   protected _version = 0;
+  /** @internal */
   private _rebuilds = 0;
+  /** @internal */
   private readonly _seed = randomSeed();
+  /** @internal */
   private readonly _maxBytes: number;
+  /** @internal */
   private readonly _initialCapacity: number;
 
+  /** @internal */
   protected abstract readonly _name: string;
+  /** @internal */
   protected abstract readonly _narrowLayout: number;
+  /** @internal */
   protected abstract readonly _wideLayout: number;
 
-  /** Runs one op on the current core; returns the core's result or code. */
+  /** @internal Runs one op on the current core; returns the core's result or code. */
   protected abstract _run(op: Op, key: K, arg: number): number;
-  /** Throws the TypeError/RangeError for a bad key; returns when it is fine. */
+  /** @internal Throws the TypeError/RangeError for a bad key; returns when it is fine. */
   protected abstract _checkKey(key: K): void;
-  /** Copies every entry of `from` into the empty `to`. */
+  /** @internal Copies every entry of `from` into the empty `to`. */
   protected abstract _transfer(from: Core, to: Core): void;
-  /** The key of the index-th 16-byte entry reference in the core's scratch. */
+  /** @internal The key of the index-th 16-byte entry reference in the core's scratch. */
   protected abstract _refKey(core: Core, index: number): K;
 
   constructor(options: CounterMapOptions = {}) {
@@ -102,11 +110,13 @@ export abstract class CounterMapBase<K> {
 
   // ---- life cycle ----------------------------------------------------------
 
+  /** @internal */
   protected _alive(): void {
     if (this._disposed) throw disposedError(this._name);
   }
 
   /**
+   * @internal
    * Moves the entries to a fresh core sized for them (or drops the core when
    * the map is empty). On any failure the old core stays in place untouched.
    */
@@ -146,6 +156,7 @@ export abstract class CounterMapBase<K> {
   }
 
   /**
+   * @internal
    * The slow path of every single-key operation: validates arguments, makes
    * the core on first use, rebuilds on ERR_GROW / ERR_WIDEN and retries,
    * rebuilds smaller after DONE_REBUILD, and turns other codes into errors.
@@ -194,6 +205,7 @@ export abstract class CounterMapBase<K> {
   }
 
   /**
+   * @internal
    * Applies a validated batch in core-sized chunks (subclasses write them;
    * `flush` returns how many of them were applied, throwing `BatchStop`-style
    * errors through `stop`). Shared here is the atomicity: when the batch
@@ -210,6 +222,7 @@ export abstract class CounterMapBase<K> {
   }
 
   /**
+   * @internal
    * Handles a chunk's status: ERR_GROW/ERR_WIDEN rebuild (the chunk resumes
    * at the key that stopped), others stop the batch. Returns null to resume.
    */
@@ -226,13 +239,13 @@ export abstract class CounterMapBase<K> {
     return null;
   }
 
-  /** After a batch of decrements: rebuild smaller if the core asks. */
+  /** @internal After a batch of decrements: rebuild smaller if the core asks. */
   protected _maybeShrink(): void {
     const c = this._core;
     if (c !== null && c.ex.advice()) this._rebuild('shrink');
   }
 
-  /** The core, created if missing; null only when `create` is false. */
+  /** @internal The core, created if missing; null only when `create` is false. */
   protected _coreFor(create: boolean): Core | null {
     if (this._core === null && create) this._rebuild('create');
     return this._core;
@@ -289,6 +302,7 @@ export abstract class CounterMapBase<K> {
     return this._walk(this._core, this._version);
   }
 
+  /** @internal */
   private *_walk(core: Core | null, version: number): IterableIterator<[K, number]> {
     if (core === null) return;
     const cap = core.ex.capacity_slots();

@@ -16,10 +16,13 @@ function checkStringKey(key: unknown, where = 'CounterMap key'): void {
  * key is 0.
  */
 export class CounterMap extends CounterMapBase<string> {
+  /** @internal */
   protected readonly _name = 'CounterMap';
+  /** @internal */
   protected readonly _narrowLayout = LAYOUT_STR32;
+  /** @internal */
   protected readonly _wideLayout = LAYOUT_STR64;
-  /** Byte length of the key last placed by _place. */
+  /** @internal Byte length of the key last placed by _place. */
   private _len = 0;
 
   constructor(options?: CounterMapOptions) {
@@ -105,6 +108,7 @@ export class CounterMap extends CounterMapBase<string> {
     this._batch((from, to, step) => this._applyMany(arr, from, to, step), arr.length, by);
   }
 
+  /** @internal */
   private _applyMany(keys: ArrayLike<string>, from: number, to: number, by: number): BatchStop | null {
     let i = from;
     while (i < to) {
@@ -208,25 +212,34 @@ export class CounterMap extends CounterMapBase<string> {
     return counter.tokens;
   }
 
+  /** @internal */
   private _tokenSink(): TokenSink {
     return {
+      /** @internal */
       _alive: () => this._alive(),
+      /** @internal */
       _touch: () => void this._version++,
+      /** @internal */
       _coreFor: (create) => this._coreFor(create),
+      /** @internal */
       _recover: (code) => {
         const stop = this._chunkStatus(code, 0);
         return stop === null ? null : stop.error;
       },
+      /** @internal */
       _incrBytes: (bytes, by) => this._incrBytes(bytes, by),
+      /** @internal */
       _maybeShrink: () => this._maybeShrink(),
+      /** @internal */
       _hasCore: () => this._core !== null,
+      /** @internal */
       _releaseIfEmpty: () => {
         if (this._core !== null && this._core.ex.size() === 0) this._core = null;
       },
     };
   }
 
-  /** Adds `by` to the key whose UTF-8 bytes are given, of any length. */
+  /** @internal Adds `by` to the key whose UTF-8 bytes are given, of any length. */
   private _incrBytes(bytes: Uint8Array, by: number): number {
     for (;;) {
       const c = this._coreFor(by > 0);
@@ -248,7 +261,7 @@ export class CounterMap extends CounterMapBase<string> {
     }
   }
 
-  /** Writes the key's bytes into the core (scratch, or the tail when long); returns where. */
+  /** @internal Writes the key's bytes into the core (scratch, or the tail when long); returns where. */
   private _place(c: Core, key: string): number {
     const max = maxEncodedBytes(key.length);
     let at = c.scratch;
@@ -260,6 +273,7 @@ export class CounterMap extends CounterMapBase<string> {
     return at;
   }
 
+  /** @internal */
   protected _run(op: Op, key: string, arg: number): number {
     const c = this._core!;
     const at = this._place(c, key);
@@ -272,15 +286,18 @@ export class CounterMap extends CounterMapBase<string> {
     }
   }
 
+  /** @internal */
   protected _checkKey(key: string): void {
     checkStringKey(key);
   }
 
+  /** @internal */
   protected _refKey(core: Core, index: number): string {
     const u32 = core.u32;
     return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!);
   }
 
+  /** @internal */
   protected _transfer(from: Core, to: Core): void {
     const cap = from.ex.capacity_slots();
     let cursor = 0;

@@ -24,8 +24,11 @@ function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
  * A count that reaches 0 deletes its key; get() of an absent key is 0.
  */
 export class IntCounterMap extends CounterMapBase<number> {
+  /** @internal */
   protected readonly _name = 'IntCounterMap';
+  /** @internal */
   protected readonly _narrowLayout = LAYOUT_INT32;
+  /** @internal */
   protected readonly _wideLayout = LAYOUT_INT64;
 
   constructor(options?: CounterMapOptions) {
@@ -111,6 +114,7 @@ export class IntCounterMap extends CounterMapBase<number> {
     this._batch((from, to, step) => this._applyMany(src, from, to, step), src.length, by);
   }
 
+  /** @internal */
   private _applyMany(keys: ArrayLike<number>, from: number, to: number, by: number): BatchStop | null {
     const kind = keys instanceof Int32Array ? SRC_I32 : keys instanceof Uint32Array ? SRC_U32 : SRC_F64;
     let i = from;
@@ -142,6 +146,7 @@ export class IntCounterMap extends CounterMapBase<number> {
     return null;
   }
 
+  /** @internal */
   protected _run(op: Op, key: number, arg: number): number {
     const ex = this._core!.ex;
     switch (op) {
@@ -152,14 +157,17 @@ export class IntCounterMap extends CounterMapBase<number> {
     }
   }
 
+  /** @internal */
   protected _checkKey(key: number): void {
     checkIntKey(key);
   }
 
+  /** @internal */
   protected _refKey(core: Core, index: number): number {
     return core.f64[2 * index]!;
   }
 
+  /** @internal */
   protected _transfer(from: Core, to: Core): void {
     const cap = from.ex.capacity_slots();
     const src = from.view();

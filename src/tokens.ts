@@ -20,8 +20,10 @@ export interface TokenOptions {
   lowercase?: boolean;
 }
 
+/** @internal */
 export const DEFAULT_SEPARATORS = ' \t\n\v\f\r';
 
+/** @internal */
 export interface ParsedTokenOptions {
   separators: string;
   /** 1 at each separator byte value. */
@@ -29,6 +31,7 @@ export interface ParsedTokenOptions {
   lowercase: boolean;
 }
 
+/** @internal */
 export function parseTokenOptions(options: TokenOptions | undefined, where: string): ParsedTokenOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
@@ -45,13 +48,14 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
   return { separators, table, lowercase };
 }
 
+/** @internal */
 export function checkBytes(bytes: unknown, where: string): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(`${where} needs a Uint8Array (or Buffer) of UTF-8 text, got ${describe(bytes)}`);
   }
 }
 
-/** What a CounterMap lends the token counter (internal). */
+/** @internal What a CounterMap lends the token counter. */
 export interface TokenSink {
   _alive(): void;
   _touch(): void;

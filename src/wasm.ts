@@ -50,7 +50,19 @@ export interface CoreExports {
   utf8_pending(): number;
 }
 
+/**
+ * The fastest decoder the platform has: Uint8Array.fromBase64 (new engines),
+ * Node's Buffer, else an atob loop. Measured on the 22 KB core: ~0.1 ms for
+ * the first two against 1-2.5 ms for the loop, most of a first map's cost.
+ */
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> };
+  if (typeof U8.fromBase64 === 'function') return U8.fromBase64(b64);
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B !== undefined) {
+    const b = B.from(b64, 'base64');
+    return new Uint8Array(b.buffer, b.byteOffset, b.length) as Uint8Array<ArrayBuffer>;
+  }
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
