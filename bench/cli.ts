@@ -16,6 +16,7 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
+import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLibs } from './contenders.js';
 import { renderTargets, renderWorkload } from './format.js';
@@ -121,6 +122,12 @@ function runInChild(w: Workload, opts: Options): Promise<WorkloadResult> {
   });
 }
 
+/** How this run was started: the bin name, or `node <path to cli.js>`. */
+function invokedAs(): string {
+  const script = process.argv[1] ?? '';
+  return basename(script) === 'cli.js' ? `node ${relative(process.cwd(), script) || script}` : 'tophash-bench';
+}
+
 function version(): string {
   try {
     return (createRequire(import.meta.url)('tophash/package.json') as { version: string }).version;
@@ -148,7 +155,7 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     platform: `${process.platform} ${process.arch}`,
     tophash: version(),
-    command: ['tophash-bench', ...process.argv.slice(2)].join(' '),
+    command: [invokedAs(), ...process.argv.slice(2)].join(' '),
     timing: tinybench,
   };
   const out = (s: string): void => {

@@ -17,7 +17,7 @@
 // tinybench is loaded lazily: where it is missing (it is a devDependency
 // unless the package lists it as a dependency) the same one-call samples are
 // taken with performance.now() directly, and the CLI says so.
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { release } from './contenders.js';
 import type { Context } from './types.js';
 
@@ -71,12 +71,15 @@ interface Window {
 
 /** Collects GC entries; `pauseIn` sums those that started in [t0, t1]. */
 export class GcWatch {
-  private readonly entries: { start: number; duration: number }[] = [];
+  private readonly entries: { start: number; duration: number; minor: boolean }[] = [];
   private readonly obs: PerformanceObserver;
 
   constructor() {
     this.obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) this.entries.push({ start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries()) {
+        const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+        this.entries.push({ start: e.startTime, duration: e.duration, minor: kind === constants.NODE_PERFORMANCE_GC_MINOR });
+      }
     });
     this.obs.observe({ entryTypes: ['gc'] });
   }
@@ -86,18 +89,21 @@ export class GcWatch {
     await new Promise((r) => setTimeout(r, 20));
   }
 
-  pauseIn(t0: number, t1: number): { total: number; longest: number; count: number } {
+  /** GC pauses that started in [t0, t1]; `major` counts all but scavenges (mark-compact steps). */
+  pauseIn(t0: number, t1: number): { total: number; longest: number; count: number; major: number } {
     let total = 0;
     let longest = 0;
     let count = 0;
+    let major = 0;
     for (const e of this.entries) {
       if (e.start >= t0 && e.start <= t1) {
         total += e.duration;
         longest = Math.max(longest, e.duration);
         count++;
+        if (!e.minor) major++;
       }
     }
-    return { total, longest, count };
+    return { total, longest, count, major };
   }
 
   clear(): void {
