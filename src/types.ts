@@ -41,3 +41,12 @@ export interface CounterMapStats {
   /** The budget from options.maxBytes. */
   maxBytes: number;
 }
+
+declare global {
+  // Declared as @types/node does, so that `[Symbol.dispose]()` in these
+  // declarations type-checks in projects whose lib lacks ESNext.Disposable
+  // (identical to the lib's own declaration where it has it).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
