@@ -15,7 +15,7 @@
 // and lets the scale workload run out of memory without taking the run down.
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLibs } from './contenders.js';
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     tophash: version(),
     command: [invokedAs(), ...process.argv.slice(2)].join(' '),
     timing: tinybench,
+    loadAvgAtStart: loadavg().map((x) => +x.toFixed(2)),
   };
   const out = (s: string): void => {
     if (!args.json) process.stdout.write(s + '\n');
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   out(`## tophash-bench results\n`);
   out(`- date: ${env.date}`);
   out(`- node ${env.node} (V8 ${env.v8}), ${env.platform}`);
-  out(`- CPU: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB RAM`);
+  out(`- CPU: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB RAM; load average at start ${env.loadAvgAtStart.join(' / ')} (1 / 5 / 15 min)`);
   out(`- tophash ${env.tophash}; timing: ${env.timing}; medians of interleaved runs after warm-up, each workload in a fresh \`node --expose-gc\` process`);
   out(`- command: \`${env.command}\`${args.quick ? ' (quick: small sizes, few runs; not for publishing)' : ''}`);
   for (const n of libs.notes) out(`- ${n}`);
@@ -183,9 +184,10 @@ async function main(): Promise<void> {
   const targets: Target[] = results.flatMap((r) => r.targets);
   if (targets.length) out(renderTargets(targets) + '\n');
   const seconds = (performance.now() - t0) / 1000;
-  out(`_Total: ${seconds.toFixed(0)} s._`);
+  const loadAvgAtEnd = loadavg().map((x) => +x.toFixed(2));
+  out(`_Total: ${seconds.toFixed(0)} s; load average at end ${loadAvgAtEnd.join(' / ')}._`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ tool: 'tophash-bench', ...env, quick: args.quick, size: args.size ?? null, seconds, missingContenders: libs.notes, workloads: results, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ tool: 'tophash-bench', ...env, loadAvgAtEnd, quick: args.quick, size: args.size ?? null, seconds, missingContenders: libs.notes, workloads: results, targets }, null, 2) + '\n');
   }
   const failed = results.filter((r) => r.error);
   if (failed.length) {

@@ -66,10 +66,10 @@ export function renderTargets(targets: Target[]): string {
     target: `${t.workload}: ${t.what}`,
     goal: t.goal,
     measured: t.measured,
-    status: t.met === null ? (t.value === null ? 'not measured' : 'info') : t.met ? 'met' : 'MISSED',
+    status: t.met === null ? (t.value === null ? 'not measured' : '—') : t.met ? 'met' : 'MISSED',
   }));
   return renderTable({
-    title: 'Summary: targets (ratios vs the idiomatic Map in the same run, medians)',
+    title: 'Summary: targets and ratios (vs the idiomatic Map in the same run, medians)',
     columns: [
       { key: 'target', label: 'target', format: 'text' },
       { key: 'goal', label: 'goal', format: 'text' },

@@ -62,3 +62,15 @@ export function maxTarget(workload: string, what: string, goal: number, unit: st
     met: value === null ? null : value <= goal,
   };
 }
+
+/** A ratio shown in the summary without a target. */
+export function ratioInfo(workload: string, what: string, value: number | null): Target {
+  return {
+    workload,
+    what,
+    goal: 'no target (shown for context)',
+    value,
+    measured: value === null ? 'not measured' : formatRatio(value),
+    met: null,
+  };
+}

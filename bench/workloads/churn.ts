@@ -9,7 +9,7 @@ import { IntCounterMap } from 'tophash';
 import { compare, type Task } from '../measure.js';
 import { heapUsed, held } from '../memory.js';
 import { formatRatio } from '../format.js';
-import { throughputTable } from '../report.js';
+import { ratioInfo, throughputTable } from '../report.js';
 import type { Row, Target, Workload } from '../types.js';
 
 type Phase = (keys: Int32Array) => void;
@@ -170,6 +170,8 @@ export const churn: Workload = {
 
     const perCall = table.rows.find((r) => r.contender === 'tophash incr/decr');
     const ratio = typeof perCall?.vsMap === 'number' ? perCall.vsMap : null;
+    const batch = table.rows.find((r) => r.contender === 'tophash incrMany ±1');
+    const leak = table.rows.find((r) => r.contender === 'Map storing 0');
     const flat = memRows.find((r) => r.contender === 'tophash incr/decr')?.flat === true;
     const target: Target = {
       workload: 'zero vs delete',
@@ -182,7 +184,11 @@ export const churn: Workload = {
     return {
       tables: [table, memTable],
       notes: ['"flat": the peak of the last round is within 25% (+64 KiB) of the peak of round 1.'],
-      targets: [target],
+      targets: [
+        target,
+        ratioInfo('zero vs delete', 'incrMany ±1', typeof batch?.vsMap === 'number' ? batch.vsMap : null),
+        ratioInfo('zero vs delete', 'Map storing 0 (the leak)', typeof leak?.vsMap === 'number' ? leak.vsMap : null),
+      ],
     };
   },
 };

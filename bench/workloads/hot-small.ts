@@ -1,6 +1,7 @@
 // 3. Hot small table: 10M increments over 1,000 ids, uniform. The table
 // stays in cache: what is left is per-operation overhead.
 import { intStream } from '../data/generators.js';
+import { ratioInfo, ratioOf } from '../report.js';
 import type { Workload } from '../types.js';
 import { intTable } from './int-ids.js';
 
@@ -13,6 +14,6 @@ export const hotSmall: Workload = {
     const n = ctx.size ?? (ctx.quick ? 1_000_000 : 10_000_000);
     const keys = intStream(n, 1000, 'uniform', 3);
     const t = await intTable(ctx, 'Hot small table: 1,000 ids', 'hot small', keys, '1,000 ids, uniform');
-    return { tables: [t], notes: ['No target in the issue for this one; shown for the per-call overhead when nothing misses cache.'], targets: [] };
+    return { tables: [t], notes: ['No target in the issue for this one; shown for the per-call overhead when nothing misses cache.'], targets: [ratioInfo('hot small table', 'per-call incr', ratioOf(t, 'tophash incr')), ratioInfo('hot small table', 'incrMany', ratioOf(t, 'tophash incrMany'))] };
   },
 };

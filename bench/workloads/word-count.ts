@@ -12,7 +12,7 @@ import { loadCorpus } from '../data/corpus.js';
 import { tokenize } from '../data/generators.js';
 import { stringContenders } from '../contenders.js';
 import { compare, type Task } from '../measure.js';
-import { ratioOf, ratioTarget, throughputTable } from '../report.js';
+import { ratioInfo, ratioOf, ratioTarget, throughputTable } from '../report.js';
 import type { Workload } from '../types.js';
 
 /** `n` fresh token strings (the corpus tokens from the start, repeated if n is larger). */
@@ -89,6 +89,8 @@ export const wordCount: Workload = {
       targets: [
         ratioTarget('word count', 'per-call incr', 1.5, ratioOf(t1, 'tophash incr')),
         ratioTarget('word count', 'incrMany', 3, ratioOf(t1, 'tophash incrMany')),
+        ratioInfo('word count, same string objects', 'per-call incr', ratioOf(t2, 'tophash incr')),
+        ratioInfo('word count, same string objects', 'incrMany', ratioOf(t2, 'tophash incrMany')),
       ],
     };
   },
