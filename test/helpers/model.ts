@@ -73,15 +73,18 @@ export class Model<K extends Key> {
   /** Atomic batch: returns false (and changes nothing) when some count would pass MAX_SAFE. */
   incrMany(keys: Iterable<K>, by: number): boolean {
     if (by === 0) return true;
-    const copy = new Map(this.m);
+    // Only the keys in the batch change: work on a copy of those.
+    const touched = new Map<K, number>();
     for (const k of keys) {
-      const n = (copy.get(k) ?? 0) + by;
+      const cur = touched.has(k) ? touched.get(k)! : this.get(k);
+      const n = cur + by;
       if (n > MAX_SAFE) return false;
-      if (n <= 0) copy.delete(k);
-      else copy.set(k, n);
+      touched.set(k, n <= 0 ? 0 : n);
     }
-    this.m.clear();
-    for (const [k, v] of copy) this.m.set(k, v);
+    for (const [k, n] of touched) {
+      if (n === 0) this.m.delete(k);
+      else this.m.set(k, n);
+    }
     return true;
   }
   /** Counts, highest first. */
