@@ -141,6 +141,11 @@ describe('CounterMap.incrMany', () => {
     expectRejected(m, () => m.incrMany('abc' as never), TypeError, /single string/, true);
   });
 
+  test('a typed array (numbers) is rejected with the index of the first non-string', () => {
+    const { m } = seededStrings();
+    expectRejected(m, () => m.incrMany(new Uint8Array([97]) as never), TypeError, /keys\[0\] must be a string/, true);
+  });
+
   test('a plain object that is neither an array nor iterable is a TypeError, not an empty batch', () => {
     const m = new CounterMap();
     expectThrow(() => m.incrMany({} as never), TypeError, /incrMany needs an array or iterable/);
@@ -296,6 +301,37 @@ describe('IntCounterMap.incrMany', () => {
       expectRejected(m, () => m.incrMany(bad as never), TypeError, /incrMany needs an array or iterable of integer keys/, true);
     }
     expectRejected(m, () => m.incrMany(new Map([[1, 2]]) as never), TypeError, /keys\[0\]/, true);
+  });
+
+  test('other typed arrays (8/16-bit, Float32, clamped) count their integer values', () => {
+    const m = new IntCounterMap();
+    const model = new Model<number>();
+    const arrays: Array<[ArrayLike<number>, number[]]> = [
+      [new Uint8Array([0, 255, 255]), [0, 255, 255]],
+      [new Int8Array([-128, 127, -1]), [-128, 127, -1]],
+      [new Uint16Array([65535, 1]), [65535, 1]],
+      [new Int16Array([-32768, 5]), [-32768, 5]],
+      [new Float32Array([16777216, -3]), [16777216, -3]],
+      [new Uint8ClampedArray([9, 9]), [9, 9]],
+    ];
+    for (const [a, list] of arrays) {
+      m.incrMany(a as never);
+      model.incrMany(list, 1);
+    }
+    compareToModel(m, model);
+  });
+
+  test('a Float32Array with a fraction or a BigInt64Array is rejected, map unchanged', () => {
+    const { m } = seededInts();
+    expectRejected(m, () => m.incrMany(new Float32Array([1, 2.5]) as never), TypeError, /keys\[1\] must be an integer/, true);
+    expectRejected(m, () => m.incrMany(new BigInt64Array([1n]) as never), TypeError, /keys\[0\]/, true);
+  });
+
+  test('a DataView (a buffer view without elements) is a TypeError, not an empty batch', () => {
+    const m = new IntCounterMap();
+    expectThrow(() => m.incrMany(new DataView(new ArrayBuffer(16)) as never), TypeError, /incrMany needs an array or iterable/);
+    const s = new CounterMap();
+    expectThrow(() => s.incrMany(new DataView(new ArrayBuffer(16)) as never), TypeError, /incrMany needs an array or iterable/);
   });
 
   test('a plain object that is neither an array nor iterable is a TypeError, not an empty batch', () => {
