@@ -150,6 +150,40 @@ describe('a change while an iterator is live makes its next step throw', () => {
     }
   }
 
+  test('an iterator created but not yet stepped: a change before its first step makes that step throw (no stale entry)', () => {
+    for (const [name, mutate] of [
+      ['delete', (m: CounterMap) => m.delete('k1')],
+      ['incr', (m: CounterMap) => m.incr('k1', 5)],
+      ['set 0', (m: CounterMap) => m.set('k2', 0)],
+      ['clear', (m: CounterMap) => m.clear()],
+      ['grow', (m: CounterMap) => m.incrMany(Array.from({ length: 5000 }, (_, i) => `g${i}`))],
+    ] as const) {
+      for (const make of [(m: CounterMap) => m.entries(), (m: CounterMap) => m.keys(), (m: CounterMap) => m.values(), (m: CounterMap) => m[Symbol.iterator]()]) {
+        const m = new CounterMap();
+        m.set('k1', 1).set('k2', 2);
+        const it = make(m) as Iterator<unknown>;
+        mutate(m);
+        let first: IteratorResult<unknown> | undefined;
+        let err: unknown;
+        try {
+          first = it.next();
+        } catch (e) {
+          err = e;
+        }
+        expect(err, `${name}: first step yielded ${JSON.stringify(first)} instead of throwing`).toBeInstanceOf(Error);
+        expect((err as Error).message).toMatch(MODIFIED);
+      }
+    }
+  });
+
+  test('an iterator created before dispose() does not yield entries afterwards', () => {
+    const m = new IntCounterMap();
+    m.incr(1);
+    const it = m.entries();
+    m.dispose();
+    expectThrow(() => it.next(), Error, /modified during iteration|disposed/);
+  });
+
   test('keys(), values() and [Symbol.iterator]() throw too', () => {
     for (const get of [(m: CounterMap) => m.keys(), (m: CounterMap) => m.values(), (m: CounterMap) => m[Symbol.iterator]()]) {
       const m = bigStr(3000);
