@@ -393,6 +393,32 @@ describe('maxBytes', () => {
     expect(m.size).toBe(n);
   });
 
+  test('CounterMap: a widen to str64 that would pass the budget throws; the map stays str32 and intact', () => {
+    const m = new CounterMap({ maxBytes: BUDGET });
+    let n = 0;
+    try {
+      for (;;) m.incr(`k${n++}`);
+    } catch {
+      n--;
+    }
+    const before = snapshot(m);
+    // 12-byte slots for the same entries need ~1.5x the table: past the budget.
+    const e1 = expectRejected(m, () => m.set('k1', 2 ** 32), RangeError, /maxBytes/, true);
+    expect(e1.message).toMatch(/every entry already counted is kept/);
+    expectRejected(m, () => m.incrMany(['k2', 'k3', 'k3'], 2 ** 31), RangeError, /maxBytes/, true);
+    expect(m.stats().layout).toBe('str32');
+    expect(snapshot(m)).toEqual(before);
+    expect(m.size).toBe(n);
+  });
+
+  test('initialCapacity past the budget: the first insert throws RangeError naming the budget; reads still answer', () => {
+    for (const m of [new IntCounterMap({ initialCapacity: 1_000_000, maxBytes: BUDGET }), new CounterMap({ initialCapacity: 1_000_000, maxBytes: BUDGET })] as AnyMap[]) {
+      expectRejected(m, () => incr(m, m instanceof CounterMap ? 'a' : 1), RangeError, /maxBytes budget of 1048576/);
+      expect(m.size).toBe(0);
+      expect(m.stats().bytes).toBe(0);
+    }
+  });
+
   test('CounterMap: get/has/decr/delete of a long key work on a map at its budget', () => {
     const m = new CounterMap({ maxBytes: BUDGET });
     const L = longString(20000, 4);
