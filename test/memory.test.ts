@@ -60,7 +60,8 @@ describe('tombstones', () => {
       checkInvariants(m);
     });
 
-    test(`${kind}: tombstones are cleaned in place (no rebuild, same capacity) once they fill the table`, () => {
+    for (const wide of [false, true])
+    test(`${kind}${wide ? ' (wide slots)' : ''}: tombstones are cleaned in place (no rebuild, same capacity) once they fill the table`, () => {
       // Keep the table at its 7/8 limit (live + tombstones) while deleting at
       // random: deletions from full groups turn into tombstones, the others are
       // refilled with fresh keys. Once live entries are well under half the
@@ -70,15 +71,20 @@ describe('tombstones', () => {
         const key = keyFn(kind);
         const model = new Model<string | number>();
         const r = new Rng(100 + run);
-        incr(m, key(0));
-        model.incr(key(0), 1);
+        incr(m, key(0), wide ? 2 ** 33 : 1);
+        model.incr(key(0), wide ? 2 ** 33 : 1);
+        if (wide && kind === 'int') {
+          incr(m, 2 ** 40, 1);
+          model.incr(2 ** 40, 1);
+        }
+        expect(m.stats().layout.endsWith('64')).toBe(wide);
         const { capacity: cap, rebuilds } = m.stats();
         const maxLoad = cap - cap / 8;
         const growthLeft = () => {
           const s = m.stats();
           return maxLoad - s.size - s.tombstones;
         };
-        const live: Array<string | number> = [key(0)];
+        const live: Array<string | number> = wide && kind === 'int' ? [key(0), 2 ** 40] : [key(0)];
         let next = 1;
         let steps = 0;
         for (; steps < 60000; steps++) {
