@@ -178,6 +178,16 @@ describe('CounterMap.incrMany', () => {
     compareToModel(m, model, { probes: [L, 'x', 'n5'] });
   });
 
+  test('an overflow on a long key (which goes through the tail alone) undoes the chunks before it', () => {
+    const { m, model } = seededStrings();
+    const L = longString(30000, 77);
+    m.set(L, MAX_SAFE - 1);
+    model.set(L, MAX_SAFE - 1);
+    const keys = [...Array.from({ length: 7000 }, (_, i) => `q${i}`), L, 'pre3', L];
+    expectRejected(m, () => m.incrMany(keys), RangeError, /MAX_SAFE_INTEGER/, true);
+    compareToModel(m, model, { probes: [L, 'q1', 'pre3'] });
+  });
+
   test('a batch that overflows on its first key changes nothing', () => {
     const { m } = seededStrings();
     m.set('hot', MAX_SAFE);
