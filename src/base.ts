@@ -50,7 +50,7 @@ export interface BatchStop {
   error: unknown;
 }
 
-type Rebuild = 'create' | 'grow' | 'widen' | 'shrink';
+type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact';
 
 function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
@@ -139,6 +139,7 @@ export abstract class CounterMapBase<K> {
         groups = Math.max(oldGroups + 1, small * GROUP <= SMALL_TABLE_SLOTS ? small : groupsFor(items + 1, REBUILD_LOAD));
       }
       else if (why === 'widen') groups = Math.max(oldGroups, groupsFor(items + 1, REBUILD_LOAD));
+      else if (why === 'compact') groups = oldGroups;
       else groups = groupsFor(items, REBUILD_LOAD);
       if (why === 'widen') layout = this._wideLayout;
     }
@@ -163,6 +164,7 @@ export abstract class CounterMapBase<K> {
    * `r` is the fast path's result, or NOT_RUN.
    */
   protected _settle(r: number, op: Op, key: K, arg: number): number {
+    let compacted = false;
     for (;;) {
       if (r >= 0) return r;
       switch (r) {
@@ -196,6 +198,12 @@ export abstract class CounterMapBase<K> {
           checkStep(arg);
           throw new RangeError(`bad step ${describe(arg)}`);
         case ERR_MEMORY:
+          // Erased string keys still take arena bytes: drop them and retry once.
+          if (!compacted && this._garbage() > 0) {
+            compacted = true;
+            this._rebuild('compact');
+            break;
+          }
           throw memoryError(this._name, this._core === null ? 0 : this._core.bytes + 65536, this._maxBytes);
         default:
           throw new Error(`${this._name}: unexpected core status ${r}`);
@@ -231,12 +239,18 @@ export abstract class CounterMapBase<K> {
       if (r === ERR_GROW) this._rebuild('grow');
       else if (r === ERR_WIDEN) this._rebuild('widen');
       else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at key ${at} of the batch); the map is unchanged`) };
+      else if (r === ERR_MEMORY && this._garbage() > 0) this._rebuild('compact');
       else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, (this._core?.bytes ?? 0) + 65536, this._maxBytes) };
       else return { done: at, error: new Error(`${this._name}: unexpected core status ${r} at batch index ${at}`) };
     } catch (e) {
       return { done: at, error: e };
     }
     return null;
+  }
+
+  /** @internal Bytes of erased string keys a compaction would give back. */
+  private _garbage(): number {
+    return this._core === null ? 0 : this._core.ex.arena_garbage();
   }
 
   /** @internal After a batch of decrements: rebuild smaller if the core asks. */
@@ -249,6 +263,15 @@ export abstract class CounterMapBase<K> {
   protected _coreFor(create: boolean): Core | null {
     if (this._core === null && create) this._rebuild('create');
     return this._core;
+  }
+
+  /** @internal from(): counts each key, or adds each [key, count] pair. */
+  protected _addAll(iterable: Iterable<K | readonly [K, number]>): this {
+    for (const item of iterable) {
+      if (Array.isArray(item)) this.incr(item[0] as K, item[1] as number);
+      else this.incr(item as K);
+    }
+    return this;
   }
 
   // ---- the Map-like surface -------------------------------------------------
@@ -303,21 +326,23 @@ export abstract class CounterMapBase<K> {
   }
 
   /** @internal */
+  /** @internal Checked at every step, the first and the last included. */
   private *_walk(core: Core | null, version: number): IterableIterator<[K, number]> {
-    if (core === null) return;
-    const cap = core.ex.capacity_slots();
+    const cap = core === null ? 0 : core.ex.capacity_slots();
     let cursor = 0;
     while (cursor < cap) {
-      cursor = core.ex.read_refs(cursor);
-      const n = core.ex.chunk_count();
+      if (this._version !== version) throw modifiedError(this._name);
+      cursor = core!.ex.read_refs(cursor);
+      const n = core!.ex.chunk_count();
       const chunk: [K, number][] = new Array(n);
-      const f64 = core.u8.length === 0 ? (core.refresh(), core.f64) : core.f64;
-      for (let j = 0; j < n; j++) chunk[j] = [this._refKey(core, j), f64[2 * j + 1]!];
+      const f64 = core!.u8.length === 0 ? (core!.refresh(), core!.f64) : core!.f64;
+      for (let j = 0; j < n; j++) chunk[j] = [this._refKey(core!, j), f64[2 * j + 1]!];
       for (let j = 0; j < n; j++) {
-        yield chunk[j]!;
         if (this._version !== version) throw modifiedError(this._name);
+        yield chunk[j]!;
       }
     }
+    if (this._version !== version) throw modifiedError(this._name);
   }
 
   keys(): IterableIterator<K> {
@@ -352,7 +377,11 @@ export abstract class CounterMapBase<K> {
     if (core === null) return [];
     const k = Math.min(n ?? Infinity, core.ex.size());
     const got = core.ex.top_k(k);
-    if (got < 0) throw memoryError(this._name, core.bytes + k * 4, this._maxBytes);
+    if (got < 0) {
+      // No memory for the selection heap (a map at its maxBytes budget):
+      // select in JS instead, which needs none in wasm.
+      return [...this._walk(core, this._version)].sort((a, b) => b[1] - a[1]).slice(0, k);
+    }
     core.view();
     const out: Array<[K, number]> = new Array(got);
     let at = 0;

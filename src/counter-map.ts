@@ -25,21 +25,12 @@ export class CounterMap extends CounterMapBase<string> {
   /** @internal Byte length of the key last placed by _place. */
   private _len = 0;
 
-  constructor(options?: CounterMapOptions) {
-    super(options);
-  }
-
   /**
    * Counts each string of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
   static from(iterable: Iterable<string | readonly [string, number]>, options?: CounterMapOptions): CounterMap {
-    const m = new CounterMap(options);
-    for (const item of iterable) {
-      if (Array.isArray(item)) m.incr(item[0], item[1]);
-      else m.incr(item as string);
-    }
-    return m;
+    return new CounterMap(options)._addAll(iterable);
   }
 
   /** The key's count; 0 when absent. */

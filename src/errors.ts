@@ -50,7 +50,7 @@ export function memoryError(name: string, need: number, budget: number, cause?: 
  * string) is a TypeError rather than an empty batch.
  */
 export function batchKeys<T>(keys: unknown, what: string): ArrayLike<T> {
-  if (Array.isArray(keys) || ArrayBuffer.isView(keys)) return keys as unknown as ArrayLike<T>;
+  if (Array.isArray(keys) || (ArrayBuffer.isView(keys) && !(keys instanceof DataView))) return keys as unknown as ArrayLike<T>;
   if (keys !== null && typeof keys === 'object') {
     if (typeof (keys as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(keys as Iterable<T>);
     if (Number.isSafeInteger((keys as ArrayLike<T>).length)) return keys as ArrayLike<T>;

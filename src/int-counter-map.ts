@@ -31,21 +31,12 @@ export class IntCounterMap extends CounterMapBase<number> {
   /** @internal */
   protected readonly _wideLayout = LAYOUT_INT64;
 
-  constructor(options?: CounterMapOptions) {
-    super(options);
-  }
-
   /**
    * Counts each key of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
   static from(iterable: Iterable<number | readonly [number, number]>, options?: CounterMapOptions): IntCounterMap {
-    const m = new IntCounterMap(options);
-    for (const item of iterable) {
-      if (Array.isArray(item)) m.incr(item[0], item[1]);
-      else m.incr(item as number);
-    }
-    return m;
+    return new IntCounterMap(options)._addAll(iterable);
   }
 
   /** The key's count; 0 when absent. */
