@@ -287,6 +287,85 @@ describe('model-based: seeded long sequences', () => {
   });
 });
 
+describe('model-based: under a maxBytes budget', () => {
+  // Inserts that need memory past the budget throw a RangeError and change
+  // nothing; everything else must keep matching the model. Erased string keys
+  // leave garbage in the arena, so this also drives compaction at the budget.
+  // (Long string keys stay out: at the budget they fail even for reads, which
+  // memory.test.ts covers on its own. Int keys past i32 are in: a widen that
+  // does not fit must be refused cleanly.)
+  for (const kind of ['int', 'str'] as const) {
+    test(`${kind}: random ops near a 1 MiB budget`, () => {
+      const BUDGET = 1 << 20;
+      const r = new Rng(kind === 'int' ? 31 : 32);
+      const m: AnyMap = kind === 'int' ? new IntCounterMap({ maxBytes: BUDGET }) : new CounterMap({ maxBytes: BUDGET });
+      const model = new Model<K>();
+      const space = kind === 'int' ? 150000 : 60000;
+      const key = (): K => (kind === 'int' ? r.int(space) * 5 - 300000 : `key-${r.int(space)}-${'abcdefgh'.slice(0, r.int(8))}`);
+      const longKey = (): K => (kind === 'int' ? 2 ** 31 + r.int(10) : `odd-${r.int(10)}-\uD800😀`);
+      const incr = m.incr.bind(m) as (k: K, by?: number) => number;
+      const set = m.set.bind(m) as (k: K, n: number) => unknown;
+      const del = m.delete.bind(m) as (k: K) => boolean;
+      const get = m.get.bind(m) as (k: K) => number;
+      const incrMany = m.incrMany.bind(m) as (keys: K[], by?: number) => void;
+      let refused = 0;
+      const attempt = (fn: () => void, apply: () => void) => {
+        try {
+          fn();
+        } catch (e) {
+          if (!(e instanceof RangeError) || !/maxBytes|memory/.test(e.message)) throw e;
+          refused++;
+          return;
+        }
+        apply();
+      };
+      for (let i = 0; i < 60000; i++) {
+        const phaseDown = Math.floor(i / 10000) % 2 === 1;
+        const x = r.next();
+        const k = r.chance(0.002) ? longKey() : key();
+        if (x < 0.55) {
+          const by = r.range(1, 4) * (r.chance(phaseDown ? 0.7 : 0.2) ? -1 : 1);
+          attempt(
+            () => {
+              const got = incr(k, by);
+              const want = model.get(k) + by;
+              if (got !== Math.max(0, want)) throw new Error(`incr returned ${got}, model ${want}`);
+            },
+            () => void model.incr(k, by),
+          );
+        } else if (x < 0.65) {
+          const n = r.chance(phaseDown ? 0.6 : 0.1) ? 0 : r.range(1, 9);
+          attempt(
+            () => void set(k, n),
+            () => model.set(k, n),
+          );
+        } else if (x < 0.8) {
+          expect(del(k)).toBe(model.delete(k));
+        } else if (x < 0.9) {
+          const keys: K[] = [];
+          const n = r.chance(0.05) ? r.range(1000, 8000) : r.range(1, 50);
+          for (let j = 0; j < n; j++) keys.push(key());
+          const by = r.chance(phaseDown ? 0.7 : 0.2) ? -1 : 1;
+          attempt(
+            () => incrMany(keys, by),
+            () => void model.incrMany(keys, by),
+          );
+        } else {
+          if (get(k) !== model.get(k)) throw new Error(`get(${describeKey(k)}) = ${get(k)}, model ${model.get(k)}`);
+        }
+        if (get(k) !== model.get(k)) throw new Error(`op ${i}: get(${describeKey(k)}) = ${get(k)}, model ${model.get(k)}`);
+        if (m.size !== model.size) throw new Error(`op ${i}: size ${m.size}, model ${model.size}`);
+        if (i % 5000 === 4999) {
+          expect(m.stats().bytes).toBeLessThanOrEqual(BUDGET);
+          compareToModel(m, model, { mostCommonN: 20 });
+        }
+      }
+      expect(refused).toBeGreaterThan(0);
+      compareToModel(m, model);
+    });
+  }
+});
+
 describe('model-based: fast-check (shrinks to a minimal failing sequence)', () => {
   const intKey = fc.oneof(fc.integer({ min: -6, max: 6 }), fc.constantFrom(...SPECIAL_INTS), fc.constant(-0));
   const strKey = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'e', '', 'ab'), fc.constantFrom(...SPECIAL_STRINGS), fc.constantFrom(...LONG_POOL), fc.string({ maxLength: 4, unit: 'binary' }));
