@@ -24,7 +24,7 @@ export async function intTable(ctx: Context, title: string, label: string, keys:
       return null;
     },
   }));
-  const rounds = ctx.quick ? { warmup: 1, rounds: 3 } : { warmup: 1, rounds: 5 };
+  const rounds = ctx.quick ? { warmup: 1, rounds: 3 } : { warmup: 1, rounds: 7 };
   ctx.progress(`${label}: ${keys.length} increments`);
   const stats = await compare(ctx, label, tasks, rounds);
   const caption = `${keys.length.toLocaleString('en-US')} increments over ${distinct} (${ref.size.toLocaleString('en-US')} present). ops = increments. incrMany gets the keys as one Int32Array.`;
