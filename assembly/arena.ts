@@ -74,7 +74,6 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
 /**
  * memmove for keys. V8 compiles memory.copy to a call into the runtime, which
  * costs more than copying a short key word by word; most keys are short.
- * Copies forward, so it is also safe when dst < src (appendRecord's case).
  */
 // @ts-ignore: decorator
 @inline export function copyKey(dst: usize, src: usize, n: u32): void {
@@ -109,13 +108,17 @@ export function reserveRecord(len: u32): bool {
   return ensureMemory(<u64>arenaEnd + varintSize(len) + len, true);
 }
 
-/**
- * Appends the key at `ptr` (after reserveRecord). The source may lie in the
- * free tail just past arenaEnd (a long key, see reserveTail): the copy is a
- * memmove and the source starts at least 8 bytes past arenaEnd, so the
- * length prefix never overwrites key bytes not yet copied.
- */
+/** Appends the key at `ptr` (in scratch) to the arena (after reserveRecord). */
 export function appendRecord(ptr: usize, len: u32): usize {
+  copyKey(arenaEnd + varintSize(len), ptr, len);
+  return commitRecord(len);
+}
+
+/**
+ * Makes a record of the `len` key bytes already written just past the length
+ * prefix's place at arenaEnd (after reserveRecord), and returns it.
+ */
+export function commitRecord(len: u32): usize {
   const rec = arenaEnd;
   let p = rec;
   let n = len;
@@ -124,7 +127,6 @@ export function appendRecord(ptr: usize, len: u32): usize {
     n >>= 7;
   }
   store<u8>(p++, <u8>n);
-  copyKey(p, ptr, len);
   arenaEnd = p + len;
   return rec;
 }
@@ -133,7 +135,7 @@ export function dropRecord(rec: usize): void {
   garbage += recordSize(rec);
 }
 
-/** A region of `bytes` past the arena for the length of one call, or 0. */
+/** A region of `bytes` past the arena for the length of one call (mostCommon's heap), or 0. */
 export function reserveTail(bytes: u32): usize {
   const p = ((arenaEnd + 7) & ~7) + 8;
   return ensureMemory(<u64>p + bytes, false) ? p : 0;

@@ -10,7 +10,7 @@
 
 import { scratch, SCRATCH_BYTES } from "./memory";
 import { slotAt, countAt, nextFull, capacity, insertUnique, isStr } from "./table";
-import { keyLen, keyPtr, appendRecord, copyKey } from "./arena";
+import { keyLen, keyPtr, appendRecord, copyKey, commitRecord, arenaEnd, varintSize } from "./arena";
 import { hashInt, hashBytes } from "./hash";
 
 // @ts-ignore: decorator
@@ -93,6 +93,14 @@ export function importString<C>(ptr: usize, len: u32, count: f64): void {
   const i = insertUnique<u32, C>(hashBytes(ptr, len));
   const s = slotAt<u32, C>(i);
   store<u32>(s, <u32>appendRecord(ptr, len));
+  store<C>(s + 4, <C>count);
+}
+
+/** Loads one string entry whose key bytes JS already wrote in place in the arena. */
+export function importRecord<C>(len: u32, count: f64): void {
+  const i = insertUnique<u32, C>(hashBytes(arenaEnd + varintSize(len), len));
+  const s = slotAt<u32, C>(i);
+  store<u32>(s, <u32>commitRecord(len));
   store<C>(s + 4, <C>count);
 }
 

@@ -35,10 +35,14 @@ export function setSeed(lo: u32, hi: u32): void {
   return h;
 }
 
-export function hashBytes(ptr: usize, len: u32): u64 {
-  let h = seed + P5 + <u64>len;
-  let p = ptr;
-  let n = len;
+/** The state a string hash starts from: the seed and the length. */
+// @ts-ignore: decorator
+@inline export function hashStart(len: u32): u64 {
+  return seed + P5 + <u64>len;
+}
+
+/** Folds the floor(n / 8) 8-byte lanes at `p` into `h`. */
+export function hashLanes(h: u64, p: usize, n: u32): u64 {
   while (n >= 8) {
     let k = load<u64>(p) * P2;
     k = rotl<u64>(k, 31) * P1;
@@ -47,9 +51,15 @@ export function hashBytes(ptr: usize, len: u32): u64 {
     p += 8;
     n -= 8;
   }
-  // The last 1-7 bytes in one round: two overlapping u32 loads for 4-7,
-  // first/middle/last byte for 1-3 (as wyhash does), instead of a multiply
-  // per byte.
+  return h;
+}
+
+/**
+ * Folds the last 0-7 bytes in one round and finishes: two overlapping u32
+ * loads for 4-7 bytes, first/middle/last byte for 1-3 (as wyhash does),
+ * instead of a multiply per byte.
+ */
+export function hashTail(h: u64, p: usize, n: u32): u64 {
   if (n >= 4) {
     const t = (<u64>load<u32>(p) << 32) | <u64>load<u32>(p + n - 4);
     h ^= t * P1;
@@ -65,4 +75,13 @@ export function hashBytes(ptr: usize, len: u32): u64 {
   h *= P3;
   h ^= h >> 32;
   return h;
+}
+
+/**
+ * The hash of `len` bytes at `ptr`. A key streamed in pieces (longkeys.ts)
+ * gets the same hash from hashStart, hashLanes per piece, then hashTail.
+ */
+export function hashBytes(ptr: usize, len: u32): u64 {
+  const body = len & ~7;
+  return hashTail(hashLanes(hashStart(len), ptr, body), ptr + body, len & 7);
 }

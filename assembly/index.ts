@@ -7,9 +7,10 @@ import { INT32, INT64, STR32, STR64, layout, setLayout, slotBytes } from "./layo
 import { scratch, layoutScratch, SCRATCH_BYTES, maxPages, align, ensureMemory } from "./memory";
 import { setSeed } from "./hash";
 import { resetTable, tableBytes, table, slotAddr, capacity, items, tombstones, measureProbes, probeSum, probeMax, countAt } from "./table";
-import { resetArena, arenaStart, arenaEnd, garbage, reserveTail as tail, reserveRecord, keyLen, keyPtr } from "./arena";
-import { get, incr, set, remove, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, ERR_MEMORY, DONE_REBUILD } from "./ops";
-import { readRefs, exportStream, importInts, importStream, importString, chunkCount, chunkBytes } from "./entries";
+import { resetArena, arenaStart, arenaEnd, garbage, reserveRecord, keyLen, keyPtr, varintSize } from "./arena";
+import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, ERR_MEMORY, DONE_REBUILD } from "./ops";
+import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert } from "./longkeys";
+import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
 import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
 
@@ -173,9 +174,29 @@ export function str_incr_many(n: u32, by: f64): f64 {
   return layout == STR64 ? incrManyStr<f64>(n, by) : incrManyStr<u32>(n, by);
 }
 
-/** Room for a key too long for scratch: its address past the arena, or 0. */
-export function reserve_tail(bytes: u32): usize {
-  return tail(bytes);
+// ---- keys too long for the scratch (longkeys.ts) ------------------------------
+
+export function long_begin(len: u32): void { longBegin(len); }
+export function long_update(n: u32): void { longUpdate(n); }
+export function long_finish(n: u32): void { longFinish(n); }
+export function long_candidates(): u32 {
+  return layout == STR64 ? longCandidates<f64>() : longCandidates<u32>();
+}
+export function candidate_at(j: u32): u32 { return candidateAt(j); }
+export function long_reserve(): usize { return longReserve(); }
+export function long_insert(n: f64): f64 {
+  return layout == STR64 ? longInsert<f64>(n) : longInsert<u32>(n);
+}
+
+/** Adds `by` to the count of the string key in slot i (a found long key). */
+export function slot_incr(i: u32, by: f64): f64 {
+  return layout == STR64 ? incrAt<u32, f64>(i, by) : incrAt<u32, u32>(i, by);
+}
+export function slot_set(i: u32, n: f64): f64 {
+  return layout == STR64 ? setAt<u32, f64>(i, n) : setAt<u32, u32>(i, n);
+}
+export function slot_delete(i: u32): f64 {
+  return layout == STR64 ? removeAt<u32, f64>(i) : removeAt<u32, u32>(i);
 }
 
 // ---- whole-table calls -----------------------------------------------------
@@ -222,12 +243,18 @@ export function import_stream(n: u32): void {
   else importStream<u32>(n);
 }
 
-/** Loads one string entry whose key JS wrote at reserve_tail()'s address. */
-export function import_string(ptr: usize, len: u32, count: f64): i32 {
-  if (!reserveRecord(len)) return <i32>ERR_MEMORY;
-  if (layout == STR64) importString<f64>(ptr, len, count);
-  else importString<u32>(ptr, len, count);
-  return 0;
+/**
+ * Where a rebuild writes a key too long for its scratch: just past the length
+ * prefix's place at the end of the arena (sized for it), or 0.
+ */
+export function arena_reserve(len: u32): usize {
+  return reserveRecord(len) ? arenaEnd + varintSize(len) : 0;
+}
+
+/** Loads one string entry whose key bytes JS wrote at arena_reserve(len). */
+export function import_record(len: u32, count: f64): void {
+  if (layout == STR64) importRecord<f64>(len, count);
+  else importRecord<u32>(len, count);
 }
 
 export function slot_key_ptr(i: u32): usize {

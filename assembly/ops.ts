@@ -92,21 +92,42 @@ export function get<K, C>(key: i64, ptr: usize, len: u32): f64 {
   return i < 0 ? 0 : countAt<K, C>(<u32>i);
 }
 
+/** Adds `by` (a safe integer) to the count in slot i; a result <= 0 deletes it. */
+export function incrAt<K, C>(i: u32, by: f64): f64 {
+  const n = countAt<K, C>(i) + by;
+  if (n > MAX_SAFE) return ERR_OVERFLOW;
+  if (n <= 0) {
+    erase<K, C>(i);
+    return afterErase();
+  }
+  if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
+  setCountAt<K, C>(i, n);
+  return n;
+}
+
+/** Sets the count in slot i to `n` (a safe integer >= 0); 0 deletes. */
+export function setAt<K, C>(i: u32, n: f64): f64 {
+  if (n == 0) {
+    erase<K, C>(i);
+    return afterErase();
+  }
+  if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
+  setCountAt<K, C>(i, n);
+  return n;
+}
+
+/** Deletes the entry in slot i: 1, or DONE_REBUILD. */
+export function removeAt<K, C>(i: u32): f64 {
+  erase<K, C>(i);
+  const r = afterErase();
+  return r < 0 ? r : 1;
+}
+
 /** Adds `by` (a safe integer) to the key's count; a result <= 0 deletes it. */
 export function incr<K, C>(key: i64, ptr: usize, len: u32, by: f64): f64 {
   const h = hashKey<K>(key, ptr, len);
   const i = find<K, C>(key, ptr, len, h);
-  if (i >= 0) {
-    const n = countAt<K, C>(<u32>i) + by;
-    if (n > MAX_SAFE) return ERR_OVERFLOW;
-    if (n <= 0) {
-      erase<K, C>(<u32>i);
-      return afterErase();
-    }
-    if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
-    setCountAt<K, C>(<u32>i, n);
-    return n;
-  }
+  if (i >= 0) return incrAt<K, C>(<u32>i, by);
   if (by <= 0) return 0;
   return insert<K, C>(key, ptr, len, h, by);
 }
@@ -115,15 +136,7 @@ export function incr<K, C>(key: i64, ptr: usize, len: u32, by: f64): f64 {
 export function set<K, C>(key: i64, ptr: usize, len: u32, n: f64): f64 {
   const h = hashKey<K>(key, ptr, len);
   const i = find<K, C>(key, ptr, len, h);
-  if (i >= 0) {
-    if (n == 0) {
-      erase<K, C>(<u32>i);
-      return afterErase();
-    }
-    if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
-    setCountAt<K, C>(<u32>i, n);
-    return n;
-  }
+  if (i >= 0) return setAt<K, C>(<u32>i, n);
   if (n == 0) return 0;
   return insert<K, C>(key, ptr, len, h, n);
 }
@@ -131,8 +144,5 @@ export function set<K, C>(key: i64, ptr: usize, len: u32, n: f64): f64 {
 /** 1 when the key was there and is gone, 0 when absent (or DONE_REBUILD). */
 export function remove<K, C>(key: i64, ptr: usize, len: u32): f64 {
   const i = find<K, C>(key, ptr, len, hashKey<K>(key, ptr, len));
-  if (i < 0) return 0;
-  erase<K, C>(<u32>i);
-  const r = afterErase();
-  return r < 0 ? r : 1;
+  return i < 0 ? 0 : removeAt<K, C>(<u32>i);
 }

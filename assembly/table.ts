@@ -170,6 +170,28 @@ export function find<K, C>(key: i64, ptr: usize, len: u32, h: u64): i32 {
   }
 }
 
+/**
+ * Writes to `out` (at most `max` of them) the slots on the probe sequence of
+ * `h` whose tag matches and whose string key is `len` bytes long: the
+ * candidates JS compares a long key with (longkeys.ts). Returns their count.
+ */
+export function listCandidates<C>(h: u64, len: u32, out: usize, max: u32): u32 {
+  const tag = tagOf(h);
+  let n: u32 = 0;
+  let g = homeGroup(h);
+  while (true) {
+    const group = groupAt(g);
+    let m = matchTag(group, tag);
+    while (m != 0 && n < max) {
+      const i = (g << GROUP_SHIFT) + ctz(m);
+      if (keyLen(<usize>load<u32>(slotAt<u32, C>(i))) == len) store<u32>(out + (<usize>(n++) << 2), i);
+      m &= m - 1;
+    }
+    if (matchEmpty(group) != 0) return n;
+    g = nextGroup(g);
+  }
+}
+
 /** First EMPTY or DELETED slot on the probe sequence of `h`. */
 function findFree(h: u64): u32 {
   let g = homeGroup(h);

@@ -1,10 +1,16 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
-import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
+import { DONE_REBUILD, ERR_MEMORY, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
 import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { batchKeys, checkStep, describe, memoryError } from './errors.js';
+import { batchKeys, checkStep, describe } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
+
+/** Whether `u8` holds `key` at `at`. */
+function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
+  for (let i = 0; i < key.length; i++) if (u8[at + i] !== key[i]) return false;
+  return true;
+}
 
 function checkStringKey(key: unknown, where = 'CounterMap key'): void {
   if (typeof key !== 'string') throw new TypeError(`${where} must be a string, got ${describe(key)}`);
@@ -22,8 +28,6 @@ export class CounterMap extends CounterMapBase<string> {
   protected readonly _narrowLayout = LAYOUT_STR32;
   /** @internal */
   protected readonly _wideLayout = LAYOUT_STR64;
-  /** @internal Byte length of the key last placed by _place. */
-  private _len = 0;
 
   /**
    * Counts each string of `iterable`, or adds each [key, count] pair's count
@@ -235,13 +239,13 @@ export class CounterMap extends CounterMapBase<string> {
     for (;;) {
       const c = this._coreFor(by > 0);
       if (c === null) return 0;
-      let at = c.scratch;
-      if (bytes.length > c.scratchBytes) {
-        at = c.ex.reserve_tail(bytes.length) >>> 0;
-        if (at === 0) throw memoryError(this._name, c.bytes + bytes.length, this.stats().maxBytes);
+      let r: number;
+      if (bytes.length <= c.scratchBytes) {
+        c.view().set(bytes, c.scratch);
+        r = c.ex.str_incr(c.scratch, bytes.length, by);
+      } else {
+        r = this._long(c, OP_INCR, bytes, by);
       }
-      c.view().set(bytes, at);
-      const r = c.ex.str_incr(at, bytes.length, by);
       if (r >= 0) return r;
       if (r === DONE_REBUILD) {
         this._rebuild('shrink');
@@ -252,23 +256,52 @@ export class CounterMap extends CounterMapBase<string> {
     }
   }
 
-  /** @internal Writes the key's bytes into the core (scratch, or the tail when long); returns where. */
-  private _place(c: Core, key: string): number {
-    const max = maxEncodedBytes(key.length);
-    let at = c.scratch;
-    if (max > c.scratchBytes) {
-      at = c.ex.reserve_tail(max) >>> 0;
-      if (at === 0) throw memoryError(this._name, c.bytes + max, this.stats().maxBytes);
+  /**
+   * @internal An op on a key too long for the scratch (assembly/longkeys.ts):
+   * its bytes are streamed through the scratch to hash them, and compared in
+   * place with the candidates the table lists, so only inserting it takes
+   * memory. Returns the core's result or status code, like the other ops.
+   */
+  private _long(c: Core, op: Op, bytes: Uint8Array, arg: number): number {
+    const ex = c.ex;
+    const len = bytes.length;
+    const piece = c.scratchBytes & ~7;
+    ex.long_begin(len);
+    let p = 0;
+    for (; len - p > piece; p += piece) {
+      c.view().set(bytes.subarray(p, p + piece), c.scratch);
+      ex.long_update(piece);
     }
-    this._len = encodeInto(key, c.view(), at) - at;
-    return at;
+    c.view().set(bytes.subarray(p), c.scratch);
+    ex.long_finish(len - p);
+    let slot = -1;
+    const u8 = c.view();
+    for (let j = 0, n = ex.long_candidates(); j < n && slot < 0; j++) {
+      const s = ex.candidate_at(j);
+      if (bytesAt(u8, ex.slot_key_ptr(s) >>> 0, bytes)) slot = s;
+    }
+    if (slot >= 0) {
+      if (op === OP_GET) return ex.slot_count(slot);
+      if (op === OP_INCR) return ex.slot_incr(slot, arg);
+      if (op === OP_SET) return ex.slot_set(slot, arg);
+      return ex.slot_delete(slot);
+    }
+    if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
+    const at = ex.long_reserve() >>> 0;
+    if (at === 0) return ERR_MEMORY;
+    c.view().set(bytes, at);
+    return ex.long_insert(arg);
   }
 
   /** @internal */
   protected _run(op: Op, key: string, arg: number): number {
     const c = this._core!;
-    const at = this._place(c, key);
-    const len = this._len;
+    if (maxEncodedBytes(key.length) > c.scratchBytes) {
+      const buf = new Uint8Array(maxEncodedBytes(key.length));
+      return this._long(c, op, buf.subarray(0, encodeInto(key, buf, 0)), arg);
+    }
+    const at = c.scratch;
+    const len = encodeInto(key, c.view(), at) - at;
     switch (op) {
       case OP_GET: return c.ex.str_get(at, len);
       case OP_INCR: return c.ex.str_incr(at, len, arg);
@@ -277,7 +310,6 @@ export class CounterMap extends CounterMapBase<string> {
     }
   }
 
-  /** @internal */
   protected _checkKey(key: string): void {
     checkStringKey(key);
   }
@@ -300,15 +332,13 @@ export class CounterMap extends CounterMapBase<string> {
         to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
         to.ex.import_stream(n);
       } else if (cursor < cap) {
-        // A key longer than the scratch moves alone through the tail.
+        // A key longer than the scratch goes alone, straight into the arena.
         const ptr = from.ex.slot_key_ptr(cursor) >>> 0;
         const len = from.ex.slot_key_len(cursor) >>> 0;
-        const at = to.ex.reserve_tail(len) >>> 0;
+        const at = to.ex.arena_reserve(len) >>> 0;
         if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
         to.view().set(from.view().subarray(ptr, ptr + len), at);
-        if (to.ex.import_string(at, len, from.ex.slot_count(cursor)) < 0) {
-          throw new RangeError('no memory for a long key while rebuilding');
-        }
+        to.ex.import_record(len, from.ex.slot_count(cursor));
         cursor++;
       }
     }

@@ -17,7 +17,18 @@ export interface CoreExports {
   str_set(ptr: number, len: number, count: number): number;
   str_delete(ptr: number, len: number): number;
   str_incr_many(n: number, by: number): number;
-  reserve_tail(bytes: number): number;
+  long_begin(len: number): void;
+  long_update(n: number): void;
+  long_finish(n: number): void;
+  long_candidates(): number;
+  candidate_at(j: number): number;
+  long_reserve(): number;
+  long_insert(count: number): number;
+  slot_incr(slot: number, by: number): number;
+  slot_set(slot: number, count: number): number;
+  slot_delete(slot: number): number;
+  arena_reserve(len: number): number;
+  import_record(len: number, count: number): void;
   size(): number;
   capacity_slots(): number;
   tombstone_count(): number;
@@ -36,7 +47,6 @@ export interface CoreExports {
   export_stream(cursor: number): number;
   import_ints(n: number): void;
   import_stream(n: number): void;
-  import_string(ptr: number, len: number, count: number): number;
   slot_key_ptr(slot: number): number;
   slot_key_len(slot: number): number;
   slot_count(slot: number): number;

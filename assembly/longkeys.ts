@@ -1,0 +1,72 @@
+// Keys too long for the scratch (over 32 KiB of UTF-8). A lookup never copies
+// one whole into wasm, so reading, decrementing or deleting a long key needs
+// no memory even in a map at its maxBytes budget:
+//
+//   1. JS streams the key's bytes through the scratch: longBegin, longUpdate
+//      for each full piece, longFinish for the last; the hash is the one
+//      hashBytes gives.
+//   2. longCandidates lists the slots on the key's probe sequence whose tag
+//      and key length match (one, almost always).
+//   3. JS compares each candidate's bytes where they lie in the arena, then
+//      works on the slot it found (slot* in ops.ts), or inserts: longReserve
+//      makes room for the record in the arena, JS writes the bytes there, and
+//      longInsert claims a slot for it.
+
+import { scratch } from "./memory";
+import { hashStart, hashLanes, hashTail } from "./hash";
+import { claimSlot, slotAt, listCandidates } from "./table";
+import { reserveRecord, arenaEnd, varintSize, commitRecord } from "./arena";
+import { ERR_GROW, ERR_MEMORY, ERR_WIDEN } from "./ops";
+
+// @ts-ignore: decorator
+@inline const MAX_CANDIDATES: u32 = 64;
+const candidates: usize = memory.data(MAX_CANDIDATES * 4);
+
+let longLen: u32 = 0;
+let longHash: u64 = 0;
+
+export function longBegin(len: u32): void {
+  longLen = len;
+  longHash = hashStart(len);
+}
+
+/** Folds `n` (a multiple of 8) bytes of the key from scratch. */
+export function longUpdate(n: u32): void {
+  longHash = hashLanes(longHash, scratch, n);
+}
+
+/** Folds the last `n` bytes of the key from scratch and finishes the hash. */
+export function longFinish(n: u32): void {
+  const body = n & ~7;
+  longHash = hashTail(hashLanes(longHash, scratch, body), scratch + body, n & 7);
+}
+
+/**
+ * Slots whose tag and key length match the streamed key; their count. At
+ * most 64 are listed: more would take 64 keys of that exact length sharing a
+ * 7-bit tag on one probe run of a table at most 7/8 full.
+ */
+export function longCandidates<C>(): u32 {
+  return listCandidates<C>(longHash, longLen, candidates, MAX_CANDIDATES);
+}
+
+export function candidateAt(j: u32): u32 {
+  return load<u32>(candidates + (<usize>j << 2));
+}
+
+/** Room in the arena for the streamed key's record: where its bytes go, or 0. */
+export function longReserve(): usize {
+  return reserveRecord(longLen) ? arenaEnd + varintSize(longLen) : 0;
+}
+
+/** Inserts the streamed key, whose bytes JS wrote at longReserve(), with count `n`. */
+export function longInsert<C>(n: f64): f64 {
+  if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
+  if (!reserveRecord(longLen)) return ERR_MEMORY;
+  const i = claimSlot<u32, C>(longHash);
+  if (i < 0) return ERR_GROW;
+  const s = slotAt<u32, C>(<u32>i);
+  store<u32>(s, <u32>commitRecord(longLen));
+  store<C>(s + 4, <C>n);
+  return n;
+}
