@@ -13,7 +13,8 @@
 // streams). A fresh process per workload also keeps one workload's JIT
 // feedback and heap garbage from colouring the next, gives each a timeout,
 // and lets the scale workload run out of memory without taking the run down.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, relative } from 'node:path';
@@ -128,6 +129,17 @@ function invokedAs(): string {
   return basename(script) === 'cli.js' ? `node ${relative(process.cwd(), script) || script}` : 'tophash-bench';
 }
 
+/** The git commit of the checkout this runs from (dist/bench/ -> repo root), when it is one. */
+function gitCommit(): string | null {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  if (!existsSync(`${root}/.git`)) return null;
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
 function version(): string {
   try {
     return (createRequire(import.meta.url)('tophash/package.json') as { version: string }).version;
@@ -155,6 +167,7 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     platform: `${process.platform} ${process.arch}`,
     tophash: version(),
+    git: gitCommit(),
     command: [invokedAs(), ...process.argv.slice(2)].join(' '),
     timing: tinybench,
     loadAvgAtStart: loadavg().map((x) => +x.toFixed(2)),
@@ -166,7 +179,7 @@ async function main(): Promise<void> {
   out(`- date: ${env.date}`);
   out(`- node ${env.node} (V8 ${env.v8}), ${env.platform}`);
   out(`- CPU: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB RAM; load average at start ${env.loadAvgAtStart.join(' / ')} (1 / 5 / 15 min)`);
-  out(`- tophash ${env.tophash}; timing: ${env.timing}; medians of interleaved runs after warm-up, each workload in a fresh \`node --expose-gc\` process`);
+  out(`- tophash ${env.tophash}${env.git ? ` (git ${env.git})` : ''}; timing: ${env.timing}; medians of interleaved runs after warm-up, each workload in a fresh \`node --expose-gc\` process`);
   out(`- command: \`${env.command}\`${args.quick ? ' (quick: small sizes, few runs; not for publishing)' : ''}`);
   for (const n of libs.notes) out(`- ${n}`);
   out('');
