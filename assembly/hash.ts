@@ -26,13 +26,8 @@ export function setSeed(lo: u32, hi: u32): void {
 
 // @ts-ignore: decorator
 @inline export function hashInt(key: i64): u64 {
-  let h = <u64>key ^ seed;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccd;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53;
-  h ^= h >> 33;
-  return h;
+  const h = (<u64>key ^ seed) * 0x9e3779b97f4a7c15;
+  return h ^ (h >> 32);
 }
 
 /** The state a string hash starts from: the seed and the length. */

@@ -94,6 +94,19 @@ export function get<K, C>(key: i64, ptr: usize, len: u32): f64 {
 
 /** Adds `by` (a safe integer) to the count in slot i; a result <= 0 deletes it. */
 export function incrAt<K, C>(i: u32, by: f64): f64 {
+  if (sizeof<C>() == 4) {
+    // Narrow counts in integer arithmetic: no float round trip on the hot
+    // path. A u32 count plus a safe-integer step cannot overflow i64.
+    const at = slotAt<K, C>(i) + sizeof<K>();
+    const m = <i64>load<u32>(at) + <i64>by;
+    if (m <= 0) {
+      erase<K, C>(i);
+      return afterErase();
+    }
+    if (m > <i64>u32.MAX_VALUE) return ERR_WIDEN;
+    store<u32>(at, <u32>m);
+    return <f64>m;
+  }
   const n = countAt<K, C>(i) + by;
   if (n > MAX_SAFE) return ERR_OVERFLOW;
   if (n <= 0) {
