@@ -77,6 +77,8 @@ export function hashTail(h: u64, p: usize, n: u32): u64 {
  * gets the same hash from hashStart, hashLanes per piece, then hashTail.
  */
 export function hashBytes(ptr: usize, len: u32): u64 {
+  // Most keys are words: shorter than one lane.
+  if (len < 8) return hashTail(hashStart(len), ptr, len);
   const body = len & ~7;
   return hashTail(hashLanes(hashStart(len), ptr, body), ptr + body, len & 7);
 }
