@@ -169,7 +169,7 @@ export abstract class CounterMapBase<K> {
       if (r >= 0) return r;
       switch (r) {
         case DONE_REBUILD:
-          this._rebuild('shrink');
+          this._shrink();
           return op === OP_DELETE ? 1 : 0;
         case NOT_RUN:
           this._alive();
@@ -253,10 +253,24 @@ export abstract class CounterMapBase<K> {
     return this._core === null ? 0 : this._core.ex.arena_garbage();
   }
 
+  /**
+   * @internal Rebuilds smaller (or drops the core when empty). Only ever
+   * called after an operation has completed, so a failure here (the engine
+   * refusing a new memory) must not turn that success into an error: the map
+   * keeps its larger table and stays correct.
+   */
+  protected _shrink(): void {
+    try {
+      this._rebuild('shrink');
+    } catch {
+      // Keep the current table.
+    }
+  }
+
   /** @internal After a batch of decrements: rebuild smaller if the core asks. */
   protected _maybeShrink(): void {
     const c = this._core;
-    if (c !== null && c.ex.advice()) this._rebuild('shrink');
+    if (c !== null && c.ex.advice()) this._shrink();
   }
 
   /** @internal The core, created if missing; null only when `create` is false. */

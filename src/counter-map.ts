@@ -248,7 +248,7 @@ export class CounterMap extends CounterMapBase<string> {
       }
       if (r >= 0) return r;
       if (r === DONE_REBUILD) {
-        this._rebuild('shrink');
+        this._shrink();
         return 0;
       }
       const stop = this._chunkStatus(r, 0);
