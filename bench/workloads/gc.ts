@@ -4,16 +4,11 @@
 // strings, reads them (which flattens them, as counting does) and counts
 // nothing: the floor no counter can go under.
 // "attributable" = contender − keys only.
-import { CounterMap } from 'tophash';
 import { stringKey } from '../data/generators.js';
 import { GcWatch, fullGc, median } from '../measure.js';
 import { maxTarget } from '../report.js';
 import type { Row, Workload } from '../types.js';
-
-interface Filler {
-  name: string;
-  fill(n: number): unknown;
-}
+import { stringFillers, type Filler } from './memory.js';
 
 export const gc: Workload = {
   id: 'gc',
@@ -37,33 +32,8 @@ export const gc: Workload = {
           return null;
         },
       },
-      {
-        name: 'Map',
-        fill(n) {
-          const m = new Map<string, number>();
-          for (let i = 0; i < n; i++) {
-            const k = stringKey(i);
-            m.set(k, (m.get(k) ?? 0) + 1);
-          }
-          return m;
-        },
-      },
-      {
-        name: 'plain object',
-        fill(n) {
-          const o: Record<string, number> = Object.create(null);
-          for (let i = 0; i < n; i++) {
-            const k = stringKey(i);
-            o[k] = (o[k] ?? 0) + 1;
-          }
-          return o;
-        },
-      },
+      ...stringFillers(ctx, 'tophash incr'),
     ];
-    const { MultiSet, Counter } = ctx.libs;
-    if (MultiSet) fillers.push({ name: 'mnemonist MultiSet', fill(n) { const s = new MultiSet<string>(); for (let i = 0; i < n; i++) s.add(stringKey(i)); return s; } });
-    if (Counter) fillers.push({ name: '@remusao/counter', fill(n) { const c = new Counter<string>(); for (let i = 0; i < n; i++) c.incr(stringKey(i)); return c; } });
-    fillers.push({ name: 'tophash incr', fill(n) { const m = new CounterMap(); for (let i = 0; i < n; i++) m.incr(stringKey(i)); return m; } });
 
     const watch = new GcWatch();
     const total: number[][] = fillers.map(() => []);

@@ -9,7 +9,7 @@ import { heapUsed, held } from '../memory.js';
 import { maxTarget } from '../report.js';
 import type { Context, Row, Table, Workload } from '../types.js';
 
-interface Filler {
+export interface Filler {
   name: string;
   fill(n: number): unknown;
 }
@@ -35,7 +35,8 @@ function intFillers(ctx: Context): Filler[] {
   return list;
 }
 
-function stringFillers(ctx: Context): Filler[] {
+/** Every contender filling `n` string keys built in the loop (also the GC workload's). */
+export function stringFillers(ctx: Context, tophashName = 'tophash'): Filler[] {
   const list: Filler[] = [
     {
       name: 'Map',
@@ -63,7 +64,7 @@ function stringFillers(ctx: Context): Filler[] {
   const { MultiSet, Counter } = ctx.libs;
   if (MultiSet) list.push({ name: 'mnemonist MultiSet', fill(n) { const s = new MultiSet<string>(); for (let i = 0; i < n; i++) s.add(stringKey(i)); return s; } });
   if (Counter) list.push({ name: '@remusao/counter', fill(n) { const c = new Counter<string>(); for (let i = 0; i < n; i++) c.incr(stringKey(i)); return c; } });
-  list.push({ name: 'tophash', fill(n) { const m = new CounterMap(); for (let i = 0; i < n; i++) m.incr(stringKey(i)); return m; } });
+  list.push({ name: tophashName, fill(n) { const m = new CounterMap(); for (let i = 0; i < n; i++) m.incr(stringKey(i)); return m; } });
   return list;
 }
 
