@@ -8,8 +8,8 @@
 //                (control.ts, table.ts)
 //   arenaStart   string keys, appended as [LEB128 length][bytes] (arena.ts)
 //   arenaEnd     ... free tail up to the end of memory: the arena grows into
-//                it, and one-off needs (a key longer than scratch, the
-//                mostCommon heap) borrow it for the length of one call
+//                it, and mostCommon's selection heap borrows it for the
+//                length of one call (long keys never do: longkeys.ts)
 //
 // The table never changes size inside an instance: growing, shrinking and
 // compacting the arena move the live entries to a fresh instance (src/), so

@@ -131,7 +131,7 @@ export class CounterMap extends CounterMapBase<string> {
         i++;
       }
       if (i === start) {
-        // One key too long for the scratch: it goes alone, through the tail.
+        // One key too long for the scratch goes alone, by the long-key path.
         try {
           this._settle(NOT_RUN, OP_INCR, keys[i]!, by);
         } catch (error) {
