@@ -1,21 +1,15 @@
-// The key arena: string keys as UTF-8 (WTF-8 for lone surrogates, see
-// src/utf8.ts) records of [LEB128 length][bytes], appended at arenaEnd. A slot
-// holds the record's address. Erasing a key leaves its record behind as
-// garbage; the arena is compacted when the table is rebuilt into a fresh
-// instance (src/), which the table asks for once garbage outweighs live keys.
+// The key arena of a string table: keys as UTF-8 (WTF-8 for lone surrogates,
+// see src/utf8.ts) records of [LEB128 length][bytes], appended at arenaUsed.
+// A slot holds its record's offset from the arena's start, so the arena can
+// move (a pooled table's arena is a heap block that is reallocated as it
+// grows; heap.ts) without touching the table.
+//
+// Appending never grows memory by itself: when a record does not fit, the op
+// returns ERR_ARENA having changed nothing, JS calls arena_grow (which may
+// fail cleanly against the map's maxBytes budget), and the op is retried.
+// Erasing a key leaves its record behind as garbage, until a compaction.
 
-import { ensureMemory } from "./memory";
-
-export let arenaStart: usize = 0;
-export let arenaEnd: usize = 0;
-/** Bytes of records whose key was erased. */
-export let garbage: usize = 0;
-
-export function resetArena(start: usize): void {
-  arenaStart = start;
-  arenaEnd = start;
-  garbage = 0;
-}
+import { arenaOf, arenaUsedOf, setArenaUsed, arenaCapOf, garbageOf, setGarbage } from "./header";
 
 // @ts-ignore: decorator
 @inline export function varintSize(n: u32): u32 {
@@ -103,40 +97,52 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
   return keyLen(rec) == len && bytesEqual(rec + varintSize(len), ptr, len);
 }
 
-/** Room for one more record of a `len`-byte key, or false (nothing changed). */
-export function reserveRecord(len: u32): bool {
-  return ensureMemory(<u64>arenaEnd + varintSize(len) + len, true);
+/** Bytes a record of a `len`-byte key takes. */
+// @ts-ignore: decorator
+@inline export function recordBytes(len: u32): u64 {
+  return <u64>varintSize(len) + <u64>len;
 }
 
-/** Appends the key at `ptr` (in scratch) to the arena (after reserveRecord). */
-export function appendRecord(ptr: usize, len: u32): usize {
-  copyKey(arenaEnd + varintSize(len), ptr, len);
-  return commitRecord(len);
+/** Bytes the last record refused by fitsRecord (ERR_ARENA) needed. */
+export let arenaNeed: u32 = 0;
+
+/** Whether a record of a `len`-byte key fits the arena; if not, notes what it needs. */
+// @ts-ignore: decorator
+@inline export function fitsRecord(t: usize, len: u32): bool {
+  if (<u64>arenaUsedOf(t) + recordBytes(len) <= <u64>arenaCapOf(t)) return true;
+  arenaNeed = <u32>recordBytes(len);
+  return false;
+}
+
+/** Appends the key at `ptr` (after fitsRecord); returns the record's offset. */
+export function appendRecord(t: usize, ptr: usize, len: u32): u32 {
+  copyKey(arenaOf(t) + arenaUsedOf(t) + varintSize(len), ptr, len);
+  return commitRecord(t, len);
 }
 
 /**
  * Makes a record of the `len` key bytes already written just past the length
- * prefix's place at arenaEnd (after reserveRecord), and returns it.
+ * prefix's place at the arena's end (after fitsRecord); returns its offset.
  */
-export function commitRecord(len: u32): usize {
-  const rec = arenaEnd;
-  let p = rec;
+export function commitRecord(t: usize, len: u32): u32 {
+  const off = arenaUsedOf(t);
+  let p = arenaOf(t) + off;
   let n = len;
   while (n >= 0x80) {
     store<u8>(p++, <u8>(n | 0x80));
     n >>= 7;
   }
   store<u8>(p++, <u8>n);
-  arenaEnd = p + len;
-  return rec;
+  setArenaUsed(t, off + varintSize(len) + len);
+  return off;
 }
 
-export function dropRecord(rec: usize): void {
-  garbage += recordSize(rec);
+/** Where the key bytes of the next record of a `len`-byte key go. */
+// @ts-ignore: decorator
+@inline export function nextKeyPtr(t: usize, len: u32): usize {
+  return arenaOf(t) + arenaUsedOf(t) + varintSize(len);
 }
 
-/** A region of `bytes` past the arena for the length of one call (mostCommon's heap), or 0. */
-export function reserveTail(bytes: u32): usize {
-  const p = ((arenaEnd + 7) & ~7) + 8;
-  return ensureMemory(<u64>p + bytes, false) ? p : 0;
+export function dropRecord(t: usize, rec: usize): void {
+  setGarbage(t, garbageOf(t) + recordSize(rec));
 }

@@ -1,17 +1,19 @@
-// Reading entries out of a table and loading them into a fresh one: the JS
-// side iterates, and rebuilds (grow, shrink, widen, compact) by streaming
-// chunks from the old instance's scratch to the new one's.
+// Reading entries out of a table and loading them into another: the JS side
+// iterates, and moves a table between instances (a pool and an own instance,
+// or two own instances) by streaming chunks from one scratch to the other.
+// Inside one pool a rebuild needs none of this (lifecycle.ts).
 //
 // Entry references (iteration, mostCommon), 16 bytes each:
 //   integer keys  [f64 key][f64 count]
 //   string keys   [u32 key address][u32 key length][f64 count]  (JS reads the
 //                 key bytes straight out of the arena: no copy)
-// Rebuild stream for string keys: [u32 length][key bytes][f64 count] records.
+// Stream records for string keys: [u32 length][key bytes][f64 count].
 
-import { scratch, SCRATCH_BYTES } from "./memory";
-import { slotAt, countAt, nextFull, capacity, insertUnique, isStr } from "./table";
-import { keyLen, keyPtr, appendRecord, copyKey, commitRecord, arenaEnd, varintSize } from "./arena";
+import { scratch, SCRATCH_BYTES } from "./heap";
+import { slotAt, countAt, nextFull, insertUnique, isStr } from "./table";
+import { keyLen, keyPtr, appendRecord, copyKey, commitRecord, nextKeyPtr } from "./arena";
 import { hashInt, hashBytes } from "./hash";
+import { capacityOf, arenaOf, seedOf, touch } from "./header";
 
 // @ts-ignore: decorator
 @inline export const REF_BYTES: u32 = 16;
@@ -23,93 +25,92 @@ export let chunkCount: u32 = 0;
 export let chunkBytes: u32 = 0;
 
 /** Writes the reference of the entry in slot i at `out`. */
-export function writeRef<K, C>(out: usize, i: u32): void {
-  const s = slotAt<K, C>(i);
+export function writeRef<K, C>(t: usize, out: usize, i: u32): void {
+  const s = slotAt<K, C>(t, i);
   if (isStr<K>()) {
-    const rec = <usize>load<u32>(s);
+    const rec = arenaOf(t) + <usize>load<u32>(s);
     const len = keyLen(rec);
     store<u32>(out, <u32>keyPtr(rec, len));
     store<u32>(out, len, 4);
   } else {
     store<f64>(out, <f64>load<K>(s));
   }
-  store<f64>(out, countAt<K, C>(i), 8);
+  store<f64>(out, countAt<K, C>(t, i), 8);
 }
 
 /** References of the live entries from slot `cursor` on; returns the next cursor. */
-export function readRefs<K, C>(cursor: u32): u32 {
+export function readRefs<K, C>(t: usize, cursor: u32): u32 {
+  const cap = capacityOf(t);
   let n: u32 = 0;
-  let i = nextFull(cursor);
-  while (i < capacity && n < REFS_PER_CHUNK) {
-    writeRef<K, C>(scratch + n * REF_BYTES, i);
+  let i = nextFull(t, cursor);
+  while (i < cap && n < REFS_PER_CHUNK) {
+    writeRef<K, C>(t, scratch + n * REF_BYTES, i);
     n++;
-    i = nextFull(i + 1);
+    i = nextFull(t, i + 1);
   }
   chunkCount = n;
   return i;
 }
 
 /**
- * Rebuild records of string entries from slot `cursor` on, as many as fit the
+ * Stream records of string entries from slot `cursor` on, as many as fit the
  * scratch. Returns the next cursor; when a single key is too long for the
  * scratch, no record is written and the cursor stays on it (JS moves it alone).
  */
-export function exportStream<C>(cursor: u32): u32 {
+export function exportStream<C>(t: usize, cursor: u32): u32 {
+  const cap = capacityOf(t);
   let p = scratch;
   const end = scratch + SCRATCH_BYTES;
   let n: u32 = 0;
-  let i = nextFull(cursor);
-  while (i < capacity) {
-    const rec = <usize>load<u32>(slotAt<u32, C>(i));
+  let i = nextFull(t, cursor);
+  while (i < cap) {
+    const rec = arenaOf(t) + <usize>load<u32>(slotAt<u32, C>(t, i));
     const len = keyLen(rec);
     if (p + 12 + <usize>len > end) break;
     store<u32>(p, len);
     copyKey(p + 4, keyPtr(rec, len), len);
-    store<f64>(p + 4 + len, countAt<u32, C>(i));
+    store<f64>(p + 4 + len, countAt<u32, C>(t, i));
     p += 12 + len;
     n++;
-    i = nextFull(i + 1);
+    i = nextFull(t, i + 1);
   }
   chunkCount = n;
   chunkBytes = <u32>(p - scratch);
   return i;
 }
 
-/** Loads `n` integer entries [f64 key][f64 count] from scratch. */
-export function importInts<K, C>(n: u32): void {
+/** Loads `n` integer entries [f64 key][f64 count] from scratch (room made beforehand). */
+export function importInts<K, C>(t: usize, n: u32): void {
   let p = scratch;
+  const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     const key = <i64>load<f64>(p);
-    const i = insertUnique<K, C>(hashInt(key));
-    const s = slotAt<K, C>(i);
+    const s = slotAt<K, C>(t, insertUnique<K, C>(t, hashInt(key, seed)));
     store<K>(s, <K>key);
     store<C>(s + sizeof<K>(), <C>load<f64>(p, 8));
     p += 16;
   }
+  touch(t);
 }
 
-/** Loads one string entry whose key bytes are at `ptr` (the arena has room). */
-export function importString<C>(ptr: usize, len: u32, count: f64): void {
-  const i = insertUnique<u32, C>(hashBytes(ptr, len));
-  const s = slotAt<u32, C>(i);
-  store<u32>(s, <u32>appendRecord(ptr, len));
-  store<C>(s + 4, <C>count);
-}
-
-/** Loads one string entry whose key bytes JS already wrote in place in the arena. */
-export function importRecord<C>(len: u32, count: f64): void {
-  const i = insertUnique<u32, C>(hashBytes(arenaEnd + varintSize(len), len));
-  const s = slotAt<u32, C>(i);
-  store<u32>(s, <u32>commitRecord(len));
-  store<C>(s + 4, <C>count);
-}
-
-/** Loads `n` rebuild records from scratch. */
-export function importStream<C>(n: u32): void {
+/** Loads `n` stream records from scratch (table and arena room made beforehand). */
+export function importStream<C>(t: usize, n: u32): void {
   let p = scratch;
+  const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     const len = load<u32>(p);
-    importString<C>(p + 4, len, load<f64>(p + 4 + len));
+    const s = slotAt<u32, C>(t, insertUnique<u32, C>(t, hashBytes(p + 4, len, seed)));
+    store<u32>(s, appendRecord(t, p + 4, len));
+    store<C>(s + 4, <C>load<f64>(p + 4 + len));
     p += 12 + len;
   }
+  touch(t);
+}
+
+/** Loads one string entry whose key bytes JS already wrote at nextKeyPtr (room made beforehand). */
+export function importRecord<C>(t: usize, len: u32, count: f64): void {
+  const s = slotAt<u32, C>(t, insertUnique<u32, C>(t, hashBytes(nextKeyPtr(t, len), len, seedOf(t))));
+  store<u32>(s, commitRecord(t, len));
+  store<C>(s + 4, <C>count);
+  touch(t);
 }

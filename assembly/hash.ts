@@ -1,13 +1,12 @@
-// Seeded hashing. Each map draws its own 64-bit seed at random (in JS), so a
-// set of keys crafted to collide in one map does not collide in another.
+// Seeded hashing. Each table draws its own 64-bit seed at random (in JS) and
+// keeps it in its header, so keys crafted to collide in one map do not
+// collide in another, and no two maps share clusters.
 //
 // Integers: the seed is xored in and the result goes through murmur3's
 // fmix64, a bijection on u64, so distinct keys never share a full hash.
 // Byte strings: xxHash64-style 8-byte lanes, the tail folded in one round,
 // seeded, with the length mixed in first; it is fast enough that hashing is never the bottleneck next to the
 // cost of copying a key out of a JS string.
-
-export let seed: u64 = 0;
 
 // @ts-ignore: decorator
 @inline const P1: u64 = 0x9e3779b185ebca87;
@@ -20,19 +19,15 @@ export let seed: u64 = 0;
 // @ts-ignore: decorator
 @inline const P5: u64 = 0x27d4eb2f165667c5;
 
-export function setSeed(lo: u32, hi: u32): void {
-  seed = (<u64>hi << 32) | <u64>lo;
-}
-
 // @ts-ignore: decorator
-@inline export function hashInt(key: i64): u64 {
+@inline export function hashInt(key: i64, seed: u64): u64 {
   const h = (<u64>key ^ seed) * 0x9e3779b97f4a7c15;
   return h ^ (h >> 32);
 }
 
 /** The state a string hash starts from: the seed and the length. */
 // @ts-ignore: decorator
-@inline export function hashStart(len: u32): u64 {
+@inline export function hashStart(len: u32, seed: u64): u64 {
   return seed + P5 + <u64>len;
 }
 
@@ -76,9 +71,9 @@ export function hashTail(h: u64, p: usize, n: u32): u64 {
  * The hash of `len` bytes at `ptr`. A key streamed in pieces (longkeys.ts)
  * gets the same hash from hashStart, hashLanes per piece, then hashTail.
  */
-export function hashBytes(ptr: usize, len: u32): u64 {
+export function hashBytes(ptr: usize, len: u32, seed: u64): u64 {
   // Most keys are words: shorter than one lane.
-  if (len < 8) return hashTail(hashStart(len), ptr, len);
+  if (len < 8) return hashTail(hashStart(len, seed), ptr, len);
   const body = len & ~7;
-  return hashTail(hashLanes(hashStart(len), ptr, body), ptr + body, len & 7);
+  return hashTail(hashLanes(hashStart(len, seed), ptr, body), ptr + body, len & 7);
 }

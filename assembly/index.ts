@@ -1,45 +1,41 @@
-// The ABI the TypeScript wrapper (src/core.ts) calls. Numbers only: keys and
-// counts cross as f64 (every safe integer is exact), string keys as a byte
-// range the wrapper wrote into scratch. Operations return a count >= 0 or a
-// status code < 0 (ops.ts).
+// The ABI the TypeScript wrapper (src/) calls. Numbers only: keys and counts
+// cross as f64 (every safe integer is exact), string keys as a byte range the
+// wrapper wrote into scratch, tables as the address of their header `t`
+// (header.ts). Operations return a count >= 0 or a status code < 0 (ops.ts).
 
-import { INT32, INT64, STR32, STR64, layout, setLayout, slotBytes } from "./layout";
-import { scratch, layoutScratch, SCRATCH_BYTES, maxPages, align, ensureMemory } from "./memory";
-import { setSeed } from "./hash";
-import { resetTable, tableBytes, table, slotAddr, capacity, items, tombstones, measureProbes, probeSum, probeMax, countAt } from "./table";
-import { resetArena, arenaStart, arenaEnd, garbage, reserveRecord, keyLen, keyPtr, varintSize } from "./arena";
-import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, ERR_MEMORY, DONE_REBUILD } from "./ops";
-import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert } from "./longkeys";
+import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
+import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
+import { capacityOf, itemsOf, tombstonesOf, arenaUsedOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
+import { keyLen, keyPtr, fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
+import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
+import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
-import { topK, readTop } from "./select";
+import { topK, readTop, topFree } from "./select";
 import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
-
-/**
- * Lays out a fresh instance: `groups` groups of 16 slots of the given layout
- * and room for `arenaBytes` of string keys, within `pages` of memory at most.
- * Returns 0, or ERR_MEMORY when that does not fit.
- */
-export function init(lay: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): i32 {
-  maxPages = pages;
-  setLayout(lay);
-  setSeed(seedLo, seedHi);
-  layoutScratch();
-  const tableAt = scratch + SCRATCH_BYTES;
-  const arenaAt = <u64>tableAt + tableBytes(groups, slotBytes(lay));
-  if (!ensureMemory(arenaAt + <u64>arenaBytes, false)) return <i32>ERR_MEMORY;
-  resetTable(tableAt, groups, slotBytes(lay));
-  resetArena(<usize>arenaAt);
-  return 0;
-}
-
-/** The bytes init() needs for a table: JS checks budgets before creating one. */
-export function bytes_needed(lay: i32, groups: u32, arenaBytes: u32): f64 {
-  const tableAt = align(__heap_base, 16) + SCRATCH_BYTES;
-  return <f64>tableAt + <f64>tableBytes(groups, slotBytes(lay)) + <f64>arenaBytes;
-}
+import {
+  headerNew, headerFree, tableRelease, tableResize, arenaGrow, arenaCompact, heldBytes, slotBytesHeld, hasSlots,
+  ownInit, ownBytesNeeded,
+} from "./lifecycle";
 
 export function scratch_ptr(): usize { return scratch; }
 export function scratch_bytes(): u32 { return SCRATCH_BYTES; }
+
+// ---- tables: making, resizing, freeing (lifecycle.ts) -------------------------
+
+export function header_new(layout: i32, seedLo: u32, seedHi: u32): usize { return headerNew(layout, seedLo, seedHi); }
+export function header_free(t: usize): void { headerFree(t); }
+export function table_release(t: usize): void { tableRelease(t); }
+export function table_resize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 { return tableResize(t, layout, groups, maxBytes); }
+export function arena_grow(t: usize, need: u32, maxBytes: f64): f64 { return arenaGrow(t, need, maxBytes); }
+export function arena_compact(t: usize, maxBytes: f64): f64 { return arenaCompact(t, maxBytes); }
+export function arena_need(): u32 { return arenaNeed; }
+export function held_bytes(t: usize): f64 { return heldBytes(t); }
+export function heap_in_use(): f64 { return <f64>heapInUse; }
+export function own_init(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
+  return ownInit(layout, groups, seedLo, seedHi, arenaBytes, pages);
+}
+export function own_bytes_needed(layout: i32, groups: u32, arenaBytes: u32): f64 { return ownBytesNeeded(layout, groups, arenaBytes); }
 
 // ---- integer keys ---------------------------------------------------------
 
@@ -48,39 +44,36 @@ export function scratch_bytes(): u32 { return SCRATCH_BYTES; }
   return k == <i64><i32>k;
 }
 
-function incrInt(k: i64, by: f64): f64 {
-  if (layout == INT64) return incr<i64, f64>(k, 0, 0, by);
-  if (!fitsI32(k)) return by > 0 ? ERR_WIDEN : 0;
-  return incr<i32, u32>(k, 0, 0, by);
-}
-
-export function int_get(key: f64): f64 {
+export function int_get(t: usize, key: f64): f64 {
   if (!isSafe(key)) return ERR_KEY;
   const k = <i64>key;
-  if (layout == INT64) return get<i64, f64>(k, 0, 0);
-  return fitsI32(k) ? get<i32, u32>(k, 0, 0) : 0;
+  if (layoutOf(t) == INT64) return get<i64, f64>(t, k, 0, 0);
+  return fitsI32(k) ? get<i32, u32>(t, k, 0, 0) : 0;
 }
 
-export function int_incr(key: f64, by: f64): f64 {
+export function int_incr(t: usize, key: f64, by: f64): f64 {
   if (!isSafe(key)) return ERR_KEY;
   if (!isSafe(by)) return ERR_STEP;
-  return incrInt(<i64>key, by);
+  const k = <i64>key;
+  if (layoutOf(t) == INT64) return incr<i64, f64>(t, k, 0, 0, by);
+  if (!fitsI32(k)) return by > 0 ? ERR_WIDEN : 0;
+  return incr<i32, u32>(t, k, 0, 0, by);
 }
 
-export function int_set(key: f64, n: f64): f64 {
+export function int_set(t: usize, key: f64, n: f64): f64 {
   if (!isSafe(key)) return ERR_KEY;
   if (!isSafe(n) || n < 0) return ERR_STEP;
   const k = <i64>key;
-  if (layout == INT64) return set<i64, f64>(k, 0, 0, n);
+  if (layoutOf(t) == INT64) return set<i64, f64>(t, k, 0, 0, n);
   if (!fitsI32(k)) return n > 0 ? ERR_WIDEN : 0;
-  return set<i32, u32>(k, 0, 0, n);
+  return set<i32, u32>(t, k, 0, 0, n);
 }
 
-export function int_delete(key: f64): f64 {
+export function int_delete(t: usize, key: f64): f64 {
   if (!isSafe(key)) return ERR_KEY;
   const k = <i64>key;
-  if (layout == INT64) return remove<i64, f64>(k, 0, 0);
-  return fitsI32(k) ? remove<i32, u32>(k, 0, 0) : 0;
+  if (layoutOf(t) == INT64) return remove<i64, f64>(t, k, 0, 0);
+  return fitsI32(k) ? remove<i32, u32>(t, k, 0, 0) : 0;
 }
 
 /** Where a batch stopped: the index of the key that returned a code. */
@@ -93,7 +86,7 @@ let errIndex: u32 = 0;
 // @ts-ignore: decorator
 @inline const SRC_U32: i32 = 2;
 
-function incrManyInts<T, K, C>(n: u32, by: f64): f64 {
+function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
   for (let j: u32 = 0; j < n; j++) {
     let k: i64;
     if (sizeof<T>() == 8) {
@@ -108,7 +101,7 @@ function incrManyInts<T, K, C>(n: u32, by: f64): f64 {
     }
     let r: f64;
     if (sizeof<K>() == 4 && !fitsI32(k)) r = by > 0 ? ERR_WIDEN : 0;
-    else r = incr<K, C>(k, 0, 0, by);
+    else r = incr<K, C>(t, k, 0, 0, by);
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
@@ -122,43 +115,43 @@ function incrManyInts<T, K, C>(n: u32, by: f64): f64 {
  * says). Returns n, or a code with errIndex at the key that stopped it: keys
  * before it are counted, it and the rest are not.
  */
-export function int_incr_many(src: i32, n: u32, by: f64): f64 {
+export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  if (layout == INT64) {
-    if (src == SRC_F64) return incrManyInts<f64, i64, f64>(n, by);
-    if (src == SRC_I32) return incrManyInts<i32, i64, f64>(n, by);
-    return incrManyInts<u32, i64, f64>(n, by);
+  if (layoutOf(t) == INT64) {
+    if (src == SRC_F64) return incrManyInts<f64, i64, f64>(t, n, by);
+    if (src == SRC_I32) return incrManyInts<i32, i64, f64>(t, n, by);
+    return incrManyInts<u32, i64, f64>(t, n, by);
   }
-  if (src == SRC_F64) return incrManyInts<f64, i32, u32>(n, by);
-  if (src == SRC_I32) return incrManyInts<i32, i32, u32>(n, by);
-  return incrManyInts<u32, i32, u32>(n, by);
+  if (src == SRC_F64) return incrManyInts<f64, i32, u32>(t, n, by);
+  if (src == SRC_I32) return incrManyInts<i32, i32, u32>(t, n, by);
+  return incrManyInts<u32, i32, u32>(t, n, by);
 }
 
 // ---- string keys ------------------------------------------------------------
 
-export function str_get(ptr: usize, len: u32): f64 {
-  return layout == STR64 ? get<u32, f64>(0, ptr, len) : get<u32, u32>(0, ptr, len);
+export function str_get(t: usize, ptr: usize, len: u32): f64 {
+  return layoutOf(t) == STR64 ? get<u32, f64>(t, 0, ptr, len) : get<u32, u32>(t, 0, ptr, len);
 }
 
-export function str_incr(ptr: usize, len: u32, by: f64): f64 {
+export function str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  return layout == STR64 ? incr<u32, f64>(0, ptr, len, by) : incr<u32, u32>(0, ptr, len, by);
+  return layoutOf(t) == STR64 ? incr<u32, f64>(t, 0, ptr, len, by) : incr<u32, u32>(t, 0, ptr, len, by);
 }
 
-export function str_set(ptr: usize, len: u32, n: f64): f64 {
+export function str_set(t: usize, ptr: usize, len: u32, n: f64): f64 {
   if (!isSafe(n) || n < 0) return ERR_STEP;
-  return layout == STR64 ? set<u32, f64>(0, ptr, len, n) : set<u32, u32>(0, ptr, len, n);
+  return layoutOf(t) == STR64 ? set<u32, f64>(t, 0, ptr, len, n) : set<u32, u32>(t, 0, ptr, len, n);
 }
 
-export function str_delete(ptr: usize, len: u32): f64 {
-  return layout == STR64 ? remove<u32, f64>(0, ptr, len) : remove<u32, u32>(0, ptr, len);
+export function str_delete(t: usize, ptr: usize, len: u32): f64 {
+  return layoutOf(t) == STR64 ? remove<u32, f64>(t, 0, ptr, len) : remove<u32, u32>(t, 0, ptr, len);
 }
 
-function incrManyStr<C>(n: u32, by: f64): f64 {
+function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
   let p = scratch;
   for (let j: u32 = 0; j < n; j++) {
     const len = load<u32>(p);
-    const r = incr<u32, C>(0, p + 4, len, by);
+    const r = incr<u32, C>(t, 0, p + 4, len, by);
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
@@ -169,118 +162,137 @@ function incrManyStr<C>(n: u32, by: f64): f64 {
 }
 
 /** Adds `by` to each of `n` keys in scratch as [u32 length][bytes] records. */
-export function str_incr_many(n: u32, by: f64): f64 {
+export function str_incr_many(t: usize, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  return layout == STR64 ? incrManyStr<f64>(n, by) : incrManyStr<u32>(n, by);
+  return layoutOf(t) == STR64 ? incrManyStr<f64>(t, n, by) : incrManyStr<u32>(t, n, by);
 }
 
 // ---- keys too long for the scratch (longkeys.ts) ------------------------------
 
-export function long_begin(len: u32): void { longBegin(len); }
+export function long_begin(t: usize, len: u32): void { longBegin(t, len); }
 export function long_update(n: u32): void { longUpdate(n); }
 export function long_finish(n: u32): void { longFinish(n); }
-export function long_candidates(): u32 {
-  return layout == STR64 ? longCandidates<f64>() : longCandidates<u32>();
+export function long_candidates(t: usize): u32 {
+  return layoutOf(t) == STR64 ? longCandidates<f64>(t) : longCandidates<u32>(t);
 }
 export function candidate_at(j: u32): u32 { return candidateAt(j); }
-export function long_reserve(): usize { return longReserve(); }
-export function long_insert(n: f64): f64 {
-  return layout == STR64 ? longInsert<f64>(n) : longInsert<u32>(n);
+export function long_length(): u32 { return longLength(); }
+export function long_reserve(t: usize): usize { return longReserve(t); }
+export function long_insert(t: usize, n: f64): f64 {
+  return layoutOf(t) == STR64 ? longInsert<f64>(t, n) : longInsert<u32>(t, n);
 }
 
 /** Adds `by` to the count of the string key in slot i (a found long key). */
-export function slot_incr(i: u32, by: f64): f64 {
-  return layout == STR64 ? incrAt<u32, f64>(i, by) : incrAt<u32, u32>(i, by);
+export function slot_incr(t: usize, i: u32, by: f64): f64 {
+  return layoutOf(t) == STR64 ? incrAt<u32, f64>(t, i, by) : incrAt<u32, u32>(t, i, by);
 }
-export function slot_set(i: u32, n: f64): f64 {
-  return layout == STR64 ? setAt<u32, f64>(i, n) : setAt<u32, u32>(i, n);
+export function slot_set(t: usize, i: u32, n: f64): f64 {
+  return layoutOf(t) == STR64 ? setAt<u32, f64>(t, i, n) : setAt<u32, u32>(t, i, n);
 }
-export function slot_delete(i: u32): f64 {
-  return layout == STR64 ? removeAt<u32, f64>(i) : removeAt<u32, u32>(i);
+export function slot_delete(t: usize, i: u32): f64 {
+  return layoutOf(t) == STR64 ? removeAt<u32, f64>(t, i) : removeAt<u32, u32>(t, i);
 }
 
 // ---- whole-table calls -----------------------------------------------------
 
-export function size(): u32 { return items; }
-export function capacity_slots(): u32 { return capacity; }
-export function tombstone_count(): u32 { return tombstones; }
-export function arena_bytes(): u32 { return <u32>(arenaEnd - arenaStart); }
-export function arena_garbage(): u32 { return <u32>garbage; }
-export function table_bytes(): u32 { return <u32>(arenaStart - table); }
-export function advice(): bool { return rebuildAdvised(); }
-export function layout_id(): i32 { return layout; }
+export function size(t: usize): u32 { return itemsOf(t); }
+/** Slots in the table (0 while it has none). */
+export function capacity_slots(t: usize): u32 { return hasSlots(t) ? capacityOf(t) : 0; }
+/** Slots to walk when iterating (the EMPTY_GROUP's 16 included: it holds none). */
+export function walk_slots(t: usize): u32 { return capacityOf(t); }
+export function tombstone_count(t: usize): u32 { return tombstonesOf(t); }
+export function arena_bytes(t: usize): u32 { return arenaUsedOf(t); }
+export function arena_garbage(t: usize): u32 { return garbageOf(t); }
+export function table_bytes(t: usize): f64 { return <f64>slotBytesHeld(t); }
+export function table_version(t: usize): u32 { return versionOf(t); }
+export function table_rebuilds(t: usize): u32 { return rebuildsOf(t); }
+export function bump_version(t: usize): void { touch(t); }
+export function count_rebuild(t: usize): void { countRebuild(t); }
+export function advice(t: usize): bool {
+  const l = layoutOf(t);
+  if (l == INT32) return rebuildAdvised<i32, u32>(t);
+  if (l == INT64) return rebuildAdvised<i64, f64>(t);
+  if (l == STR32) return rebuildAdvised<u32, u32>(t);
+  return rebuildAdvised<u32, f64>(t);
+}
+export function layout_id(t: usize): i32 { return layoutOf(t); }
 export function err_index(): u32 { return errIndex; }
 export function chunk_count(): u32 { return chunkCount; }
 export function chunk_bytes(): u32 { return chunkBytes; }
 
-export function probe_stats(): void {
-  if (layout == INT32) measureProbes<i32, u32>();
-  else if (layout == INT64) measureProbes<i64, f64>();
-  else if (layout == STR32) measureProbes<u32, u32>();
-  else measureProbes<u32, f64>();
+export function probe_stats(t: usize): void {
+  const l = layoutOf(t);
+  if (l == INT32) measureProbes<i32, u32>(t);
+  else if (l == INT64) measureProbes<i64, f64>(t);
+  else if (l == STR32) measureProbes<u32, u32>(t);
+  else measureProbes<u32, f64>(t);
 }
 export function probe_sum(): f64 { return probeSum; }
 export function probe_max(): u32 { return probeMax; }
 
-export function read_refs(cursor: u32): u32 {
-  if (layout == INT32) return readRefs<i32, u32>(cursor);
-  if (layout == INT64) return readRefs<i64, f64>(cursor);
-  if (layout == STR32) return readRefs<u32, u32>(cursor);
-  return readRefs<u32, f64>(cursor);
+export function read_refs(t: usize, cursor: u32): u32 {
+  const l = layoutOf(t);
+  if (l == INT32) return readRefs<i32, u32>(t, cursor);
+  if (l == INT64) return readRefs<i64, f64>(t, cursor);
+  if (l == STR32) return readRefs<u32, u32>(t, cursor);
+  return readRefs<u32, f64>(t, cursor);
 }
 
-export function export_stream(cursor: u32): u32 {
-  return layout == STR64 ? exportStream<f64>(cursor) : exportStream<u32>(cursor);
+export function export_stream(t: usize, cursor: u32): u32 {
+  return layoutOf(t) == STR64 ? exportStream<f64>(t, cursor) : exportStream<u32>(t, cursor);
 }
 
-export function import_ints(n: u32): void {
-  if (layout == INT64) importInts<i64, f64>(n);
-  else importInts<i32, u32>(n);
+export function import_ints(t: usize, n: u32): void {
+  if (layoutOf(t) == INT64) importInts<i64, f64>(t, n);
+  else importInts<i32, u32>(t, n);
 }
 
-export function import_stream(n: u32): void {
-  if (layout == STR64) importStream<f64>(n);
-  else importStream<u32>(n);
+export function import_stream(t: usize, n: u32): void {
+  if (layoutOf(t) == STR64) importStream<f64>(t, n);
+  else importStream<u32>(t, n);
 }
 
-/**
- * Where a rebuild writes a key too long for its scratch: just past the length
- * prefix's place at the end of the arena (sized for it), or 0.
- */
-export function arena_reserve(len: u32): usize {
-  return reserveRecord(len) ? arenaEnd + varintSize(len) : 0;
+/** Where a move writes a key too long for its scratch (arena room made beforehand), or 0. */
+export function arena_reserve(t: usize, len: u32): usize {
+  return fitsRecord(t, len) ? nextKeyPtr(t, len) : 0;
 }
 
 /** Loads one string entry whose key bytes JS wrote at arena_reserve(len). */
-export function import_record(len: u32, count: f64): void {
-  if (layout == STR64) importRecord<f64>(len, count);
-  else importRecord<u32>(len, count);
+export function import_record(t: usize, len: u32, count: f64): void {
+  if (layoutOf(t) == STR64) importRecord<f64>(t, len, count);
+  else importRecord<u32>(t, len, count);
 }
 
-export function slot_key_ptr(i: u32): usize {
-  const rec = <usize>load<u32>(slotAddr(i, slotBytes(layout)));
+export function slot_key_ptr(t: usize, i: u32): usize {
+  const rec = arenaRec(t, i);
   return keyPtr(rec, keyLen(rec));
 }
-export function slot_key_len(i: u32): u32 {
-  return keyLen(<usize>load<u32>(slotAddr(i, slotBytes(layout))));
+export function slot_key_len(t: usize, i: u32): u32 {
+  return keyLen(arenaRec(t, i));
 }
-export function slot_count(i: u32): f64 {
-  return layout == STR64 ? countAt<u32, f64>(i) : countAt<u32, u32>(i);
+function arenaRec(t: usize, i: u32): usize {
+  return (<usize>load<u32>(t, 20)) + <usize>load<u32>(slotAddr(t, i, layoutOf(t)));
 }
-
-export function top_k(k: u32): i32 {
-  if (layout == INT32) return topK<i32, u32>(k);
-  if (layout == INT64) return topK<i64, f64>(k);
-  if (layout == STR32) return topK<u32, u32>(k);
-  return topK<u32, f64>(k);
+export function slot_count(t: usize, i: u32): f64 {
+  return layoutOf(t) == STR64 ? countAt<u32, f64>(t, i) : countAt<u32, u32>(t, i);
 }
 
-export function read_top(from: u32): u32 {
-  if (layout == INT32) return readTop<i32, u32>(from);
-  if (layout == INT64) return readTop<i64, f64>(from);
-  if (layout == STR32) return readTop<u32, u32>(from);
-  return readTop<u32, f64>(from);
+export function top_k(t: usize, k: u32): i32 {
+  const l = layoutOf(t);
+  if (l == INT32) return topK<i32, u32>(t, k);
+  if (l == INT64) return topK<i64, f64>(t, k);
+  if (l == STR32) return topK<u32, u32>(t, k);
+  return topK<u32, f64>(t, k);
 }
+
+export function read_top(t: usize, from: u32): u32 {
+  const l = layoutOf(t);
+  if (l == INT32) return readTop<i32, u32>(t, from);
+  if (l == INT64) return readTop<i64, f64>(t, from);
+  if (l == STR32) return readTop<u32, u32>(t, from);
+  return readTop<u32, f64>(t, from);
+}
+export function top_free(): void { topFree(); }
 
 // ---- tokens from bytes (tokens.ts) ------------------------------------------
 
@@ -288,8 +300,8 @@ export function set_separators(n: u32): void {
   setSeparators(n);
 }
 
-export function count_tokens(n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
-  return layout == STR64 ? countTokens<f64>(n, by, final, lower, limit) : countTokens<u32>(n, by, final, lower, limit);
+export function count_tokens(t: usize, n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
+  return layoutOf(t) == STR64 ? countTokens<f64>(t, n, by, final, lower, limit) : countTokens<u32>(t, n, by, final, lower, limit);
 }
 
 export function tokens_done(): f64 { return tokensDone; }

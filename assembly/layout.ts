@@ -1,5 +1,5 @@
-// Which slot layout this instance uses (table.ts). Fixed for the life of an
-// instance: widening is a rebuild into a new one.
+// Slot layouts. A table's layout is in its header (header.ts) and changes
+// only by a rebuild (widening), which moves every entry into new slots.
 
 /** Integer keys that fit i32, counts that fit u32: 8-byte slots. */
 // @ts-ignore: decorator
@@ -7,19 +7,18 @@
 /** Any safe-integer key and count: i64 key, f64 count, 16-byte slots. */
 // @ts-ignore: decorator
 @inline export const INT64: i32 = 1;
-/** String keys (arena record address), counts that fit u32: 8-byte slots. */
+/** String keys (arena record offset), counts that fit u32: 8-byte slots. */
 // @ts-ignore: decorator
 @inline export const STR32: i32 = 2;
 /** String keys, any safe-integer count: 12-byte slots. */
 // @ts-ignore: decorator
 @inline export const STR64: i32 = 3;
 
-export let layout: i32 = INT32;
-
-export function setLayout(l: i32): void {
-  layout = l;
-}
-
 export function slotBytes(l: i32): u32 {
   return l == INT64 ? 16 : l == STR64 ? 12 : 8;
+}
+
+/** Bytes per group of a layout: 16 control bytes and 16 slots. */
+export function strideOf(l: i32): usize {
+  return 16 + 16 * <usize>slotBytes(l);
 }

@@ -9,14 +9,15 @@
 //      and key length match (one, almost always).
 //   3. JS compares each candidate's bytes where they lie in the arena, then
 //      works on the slot it found (slot* in ops.ts), or inserts: longReserve
-//      makes room for the record in the arena, JS writes the bytes there, and
-//      longInsert claims a slot for it.
+//      says where the record's bytes go (after arena_grow when they do not
+//      fit), JS writes them there, and longInsert claims a slot for them.
 
-import { scratch } from "./memory";
+import { scratch } from "./heap";
 import { hashStart, hashLanes, hashTail } from "./hash";
 import { claimSlot, slotAt, listCandidates } from "./table";
-import { reserveRecord, arenaEnd, varintSize, commitRecord } from "./arena";
-import { ERR_GROW, ERR_MEMORY, ERR_WIDEN } from "./ops";
+import { fitsRecord, nextKeyPtr, commitRecord } from "./arena";
+import { seedOf, touch } from "./header";
+import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
 
 // @ts-ignore: decorator
 @inline const MAX_CANDIDATES: u32 = 64;
@@ -25,9 +26,9 @@ const candidates: usize = memory.data(MAX_CANDIDATES * 4);
 let longLen: u32 = 0;
 let longHash: u64 = 0;
 
-export function longBegin(len: u32): void {
+export function longBegin(t: usize, len: u32): void {
   longLen = len;
-  longHash = hashStart(len);
+  longHash = hashStart(len, seedOf(t));
 }
 
 /** Folds `n` (a multiple of 8) bytes of the key from scratch. */
@@ -46,27 +47,33 @@ export function longFinish(n: u32): void {
  * most 64 are listed: more would take 64 keys of that exact length sharing a
  * 7-bit tag on one probe run of a table at most 7/8 full.
  */
-export function longCandidates<C>(): u32 {
-  return listCandidates<C>(longHash, longLen, candidates, MAX_CANDIDATES);
+export function longCandidates<C>(t: usize): u32 {
+  return listCandidates<C>(t, longHash, longLen, candidates, MAX_CANDIDATES);
 }
 
 export function candidateAt(j: u32): u32 {
   return load<u32>(candidates + (<usize>j << 2));
 }
 
-/** Room in the arena for the streamed key's record: where its bytes go, or 0. */
-export function longReserve(): usize {
-  return reserveRecord(longLen) ? arenaEnd + varintSize(longLen) : 0;
+/** The streamed key's length (JS grows the arena by its record when longReserve says 0). */
+export function longLength(): u32 {
+  return longLen;
+}
+
+/** Where the streamed key's bytes go in the arena, or 0 when they do not fit yet. */
+export function longReserve(t: usize): usize {
+  return fitsRecord(t, longLen) ? nextKeyPtr(t, longLen) : 0;
 }
 
 /** Inserts the streamed key, whose bytes JS wrote at longReserve(), with count `n`. */
-export function longInsert<C>(n: f64): f64 {
+export function longInsert<C>(t: usize, n: f64): f64 {
   if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
-  if (!reserveRecord(longLen)) return ERR_MEMORY;
-  const i = claimSlot<u32, C>(longHash);
+  if (!fitsRecord(t, longLen)) return ERR_ARENA;
+  const i = claimSlot<u32, C>(t, longHash);
   if (i < 0) return ERR_GROW;
-  const s = slotAt<u32, C>(<u32>i);
-  store<u32>(s, <u32>commitRecord(longLen));
+  const s = slotAt<u32, C>(t, <u32>i);
+  store<u32>(s, commitRecord(t, longLen));
   store<C>(s + 4, <C>n);
+  touch(t);
   return n;
 }

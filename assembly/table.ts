@@ -1,6 +1,7 @@
 // The open-addressing table: capacity slots in groups of 16, probed a group at
 // a time by control byte (control.ts). Modelled on Abseil's raw_hash_set and
-// Rust's hashbrown, with aligned groups as in Go's swiss maps.
+// Rust's hashbrown, with aligned groups as in Go's swiss maps. Every function
+// takes the table's header `t` (header.ts).
 //
 //   hash h (64 bits) ─┬─ H1 = top 32 bits → home group = (H1 * groups) >> 32
 //                     └─ H2 = low 7 bits  → tag stored in the control byte
@@ -22,7 +23,7 @@
 //
 // Slots are generic over the key type K and the count type C:
 //   K = i32 | i64  an integer key (i32 while every key fits, see ops.ts)
-//   K = u32        a string key: the address of its arena record
+//   K = u32        a string key: its record's offset in the arena (arena.ts)
 //   C = u32 | f64  the count (u32 while every count fits; f64 holds any safe
 //                  integer exactly)
 // Narrow slots are 8 bytes, so an int map of small keys and counts costs 9
@@ -32,20 +33,20 @@
 import { EMPTY, DELETED, GROUP_SHIFT, tagOf, matchTag, matchEmpty, matchFree, matchFull, markFullAsDeleted } from "./control";
 import { hashInt, hashBytes } from "./hash";
 import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
+import {
+  tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones, growthLeftOf, setGrowthLeft,
+  seedOf, arenaOf, layoutOf, setTable, setGroups,
+} from "./header";
+import { strideOf } from "./layout";
 
-/** Address of group 0. */
-export let table: usize = 0;
-/** Bytes per group: 16 control bytes + 16 slots. */
-export let stride: usize = 0;
-/** Slots in the table: groups * 16. */
-export let capacity: u32 = 0;
-export let groups: u32 = 0;
-/** Live entries. */
-export let items: u32 = 0;
-/** DELETED control bytes. */
-export let tombstones: u32 = 0;
-/** EMPTY slots that may still be filled before the table is over 7/8 full. */
-export let growthLeft: u32 = 0;
+/**
+ * The table of a header that holds no slots: one group of EMPTY control
+ * bytes (Abseil's kEmptyGroup). Lookups in it find nothing and stop at once,
+ * and since its growth budget is 0 the first insert asks JS to grow the
+ * table (claimSlot); so the hot path needs no "has a table" check. Nothing
+ * ever writes to it.
+ */
+export const EMPTY_GROUP: usize = memory.data(16, 16);
 
 /**
  * Live entries plus tombstones may fill 7/8 of the slots: past that, probe
@@ -62,22 +63,24 @@ export function tableBytes(nGroups: u32, slotBytes: u32): u64 {
   return <u64>nGroups * (16 + 16 * <u64>slotBytes);
 }
 
-export function resetTable(at: usize, nGroups: u32, slotBytes: u32): void {
-  table = at;
-  stride = 16 + 16 * <usize>slotBytes;
-  groups = nGroups;
-  capacity = nGroups << GROUP_SHIFT;
-  items = 0;
-  tombstones = 0;
-  growthLeft = maxLoad(capacity);
+/** Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the caller). */
+export function resetTable(t: usize, at: usize, nGroups: u32): void {
+  setTable(t, at);
+  setGroups(t, nGroups);
+  setItems(t, 0);
+  setTombstones(t, 0);
+  setGrowthLeft(t, maxLoad(nGroups << GROUP_SHIFT));
 }
 
 /** Forgets every entry in place: control bytes back to EMPTY. */
-export function clearTable(): void {
-  for (let g: u32 = 0; g < groups; g++) v128.store(groupAt(g), i8x16.splat(<i8>EMPTY));
-  items = 0;
-  tombstones = 0;
-  growthLeft = maxLoad(capacity);
+export function clearTable(t: usize): void {
+  const stride = strideOf(layoutOf(t));
+  const n = groupsOf(t);
+  let g = tableOf(t);
+  for (let i: u32 = 0; i < n; i++, g += stride) v128.store(g, i8x16.splat(<i8>EMPTY));
+  setItems(t, 0);
+  setTombstones(t, 0);
+  setGrowthLeft(t, maxLoad(capacityOf(t)));
 }
 
 // @ts-ignore: decorator
@@ -85,21 +88,32 @@ export function clearTable(): void {
   return sizeof<K>() + sizeof<C>();
 }
 
-/** Address of slot i in a table of `size`-byte slots. */
 // @ts-ignore: decorator
-@inline export function slotAddr(i: u32, size: usize): usize {
-  return groupAt(i >> GROUP_SHIFT) + 16 + <usize>(i & 15) * size;
+@inline export function strideFor<K, C>(): usize {
+  return 16 + 16 * slotSize<K, C>();
 }
 
 // @ts-ignore: decorator
-@inline export function slotAt<K, C>(i: u32): usize {
-  return slotAddr(i, slotSize<K, C>());
+@inline function groupAt<K, C>(t: usize, g: u32): usize {
+  return tableOf(t) + <usize>g * strideFor<K, C>();
+}
+
+/** Address of slot i. */
+// @ts-ignore: decorator
+@inline export function slotAt<K, C>(t: usize, i: u32): usize {
+  return groupAt<K, C>(t, i >> GROUP_SHIFT) + 16 + <usize>(i & 15) * slotSize<K, C>();
+}
+
+/** Address of slot i in a table of `layout` (for callers that are not generic). */
+export function slotAddr(t: usize, i: u32, layout: i32): usize {
+  const size = (strideOf(layout) - 16) >> 4;
+  return tableOf(t) + <usize>(i >> GROUP_SHIFT) * strideOf(layout) + 16 + <usize>(i & 15) * size;
 }
 
 /** Address of slot i's control byte. */
 // @ts-ignore: decorator
-@inline export function ctrlAt(i: u32): usize {
-  return groupAt(i >> GROUP_SHIFT) + (i & 15);
+@inline export function ctrlAt<K, C>(t: usize, i: u32): usize {
+  return groupAt<K, C>(t, i >> GROUP_SHIFT) + (i & 15);
 }
 
 // @ts-ignore: decorator
@@ -108,65 +122,57 @@ export function clearTable(): void {
 }
 
 // @ts-ignore: decorator
-@inline function homeGroup(h: u64): u32 {
+@inline function homeGroup(h: u64, groups: u32): u32 {
   return <u32>(((h >> 32) * <u64>groups) >> 32);
 }
 
 // @ts-ignore: decorator
-@inline function nextGroup(g: u32): u32 {
-  g++;
-  return g == groups ? 0 : g;
+@inline export function countAt<K, C>(t: usize, i: u32): f64 {
+  return <f64>load<C>(slotAt<K, C>(t, i) + sizeof<K>());
 }
 
 // @ts-ignore: decorator
-@inline function groupAt(g: u32): usize {
-  return table + <usize>g * stride;
+@inline export function setCountAt<K, C>(t: usize, i: u32, n: f64): void {
+  store<C>(slotAt<K, C>(t, i) + sizeof<K>(), <C>n);
 }
 
+/** The full hash of the key in the slot at `s` (for rehashing). */
 // @ts-ignore: decorator
-@inline export function countAt<K, C>(i: u32): f64 {
-  return <f64>load<C>(slotAt<K, C>(i) + sizeof<K>());
-}
-
-// @ts-ignore: decorator
-@inline export function setCountAt<K, C>(i: u32, n: f64): void {
-  store<C>(slotAt<K, C>(i) + sizeof<K>(), <C>n);
-}
-
-/** The full hash of the key in slot i (for rehashing). */
-// @ts-ignore: decorator
-@inline function hashAt<K, C>(i: u32): u64 {
-  const s = slotAt<K, C>(i);
+@inline export function hashOfSlot<K>(t: usize, s: usize): u64 {
   if (isStr<K>()) {
-    const rec = <usize>load<u32>(s);
+    const rec = arenaOf(t) + <usize>load<u32>(s);
     const len = keyLen(rec);
-    return hashBytes(keyPtr(rec, len), len);
+    return hashBytes(keyPtr(rec, len), len, seedOf(t));
   }
-  return hashInt(<i64>load<K>(s));
+  return hashInt(<i64>load<K>(s), seedOf(t));
 }
 
 /**
  * Index of the slot holding the key, or -1. Integer keys come in `key`;
  * string keys as `len` bytes at `ptr`.
  */
-export function find<K, C>(key: i64, ptr: usize, len: u32, h: u64): i32 {
+// @ts-ignore: decorator
+@inline export function find<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64): i32 {
   const tag = tagOf(h);
-  let g = homeGroup(h);
+  const groups = groupsOf(t);
+  const base = tableOf(t);
+  let g = homeGroup(h, groups);
   while (true) {
-    const group = groupAt(g);
+    const group = base + <usize>g * strideFor<K, C>();
     let m = matchTag(group, tag);
     while (m != 0) {
-      const i = (g << GROUP_SHIFT) + ctz(m);
-      const s = slotAt<K, C>(i);
+      const j = ctz(m);
+      const s = group + 16 + <usize>j * slotSize<K, C>();
       if (isStr<K>()) {
-        if (recordEquals(<usize>load<u32>(s), ptr, len)) return i;
+        if (recordEquals(arenaOf(t) + <usize>load<u32>(s), ptr, len)) return <i32>((g << GROUP_SHIFT) + j);
       } else {
-        if (<i64>load<K>(s) == key) return i;
+        if (<i64>load<K>(s) == key) return <i32>((g << GROUP_SHIFT) + j);
       }
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return -1;
-    g = nextGroup(g);
+    g++;
+    if (g == groups) g = 0;
   }
 }
 
@@ -175,30 +181,34 @@ export function find<K, C>(key: i64, ptr: usize, len: u32, h: u64): i32 {
  * `h` whose tag matches and whose string key is `len` bytes long: the
  * candidates JS compares a long key with (longkeys.ts). Returns their count.
  */
-export function listCandidates<C>(h: u64, len: u32, out: usize, max: u32): u32 {
+export function listCandidates<C>(t: usize, h: u64, len: u32, out: usize, max: u32): u32 {
   const tag = tagOf(h);
+  const groups = groupsOf(t);
   let n: u32 = 0;
-  let g = homeGroup(h);
+  let g = homeGroup(h, groups);
   while (true) {
-    const group = groupAt(g);
+    const group = groupAt<u32, C>(t, g);
     let m = matchTag(group, tag);
     while (m != 0 && n < max) {
       const i = (g << GROUP_SHIFT) + ctz(m);
-      if (keyLen(<usize>load<u32>(slotAt<u32, C>(i))) == len) store<u32>(out + (<usize>(n++) << 2), i);
+      if (keyLen(arenaOf(t) + <usize>load<u32>(slotAt<u32, C>(t, i))) == len) store<u32>(out + (<usize>(n++) << 2), i);
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return n;
-    g = nextGroup(g);
+    g++;
+    if (g == groups) g = 0;
   }
 }
 
 /** First EMPTY or DELETED slot on the probe sequence of `h`. */
-function findFree(h: u64): u32 {
-  let g = homeGroup(h);
+function findFree<K, C>(t: usize, h: u64): u32 {
+  const groups = groupsOf(t);
+  let g = homeGroup(h, groups);
   while (true) {
-    const m = matchFree(groupAt(g));
+    const m = matchFree(groupAt<K, C>(t, g));
     if (m != 0) return (g << GROUP_SHIFT) + ctz(m);
-    g = nextGroup(g);
+    g++;
+    if (g == groups) g = 0;
   }
 }
 
@@ -208,21 +218,23 @@ function findFree(h: u64): u32 {
  * table is out of EMPTY slots but at most half of the 7/8 is live, the rest
  * is tombstones: they are cleaned in place instead of growing.
  */
-export function claimSlot<K, C>(h: u64): i32 {
-  let i = findFree(h);
-  if (load<u8>(ctrlAt(i)) == DELETED) {
-    tombstones--;
+export function claimSlot<K, C>(t: usize, h: u64): i32 {
+  let i = findFree<K, C>(t, h);
+  if (load<u8>(ctrlAt<K, C>(t, i)) == DELETED) {
+    setTombstones(t, tombstonesOf(t) - 1);
   } else {
-    if (growthLeft == 0) {
-      if (items > maxLoad(capacity) >> 1) return -1;
-      rehashInPlace<K, C>();
-      i = findFree(h);
+    let left = growthLeftOf(t);
+    if (left == 0) {
+      if (tableOf(t) == EMPTY_GROUP || itemsOf(t) > maxLoad(capacityOf(t)) >> 1) return -1;
+      rehashInPlace<K, C>(t);
+      i = findFree<K, C>(t, h);
+      left = growthLeftOf(t);
     }
-    growthLeft--;
+    setGrowthLeft(t, left - 1);
   }
-  store<u8>(ctrlAt(i), tagOf(h));
-  items++;
-  return i;
+  store<u8>(ctrlAt<K, C>(t, i), tagOf(h));
+  setItems(t, itemsOf(t) + 1);
+  return <i32>i;
 }
 
 /**
@@ -231,36 +243,29 @@ export function claimSlot<K, C>(h: u64): i32 {
  * slot being non-empty. Otherwise a probe may have passed through it and it
  * must stay a tombstone (DELETED).
  */
-export function erase<K, C>(i: u32): void {
-  if (isStr<K>()) dropRecord(<usize>load<u32>(slotAt<K, C>(i)));
-  if (matchEmpty(groupAt(i >> GROUP_SHIFT)) != 0) {
-    store<u8>(ctrlAt(i), EMPTY);
-    growthLeft++;
+export function erase<K, C>(t: usize, i: u32): void {
+  if (isStr<K>()) dropRecord(t, arenaOf(t) + <usize>load<u32>(slotAt<K, C>(t, i)));
+  if (matchEmpty(groupAt<K, C>(t, i >> GROUP_SHIFT)) != 0) {
+    store<u8>(ctrlAt<K, C>(t, i), EMPTY);
+    setGrowthLeft(t, growthLeftOf(t) + 1);
   } else {
-    store<u8>(ctrlAt(i), DELETED);
-    tombstones++;
+    store<u8>(ctrlAt<K, C>(t, i), DELETED);
+    setTombstones(t, tombstonesOf(t) + 1);
   }
-  items--;
+  setItems(t, itemsOf(t) - 1);
 }
 
 /** Inserts a key known to be absent into a table with no tombstones. */
-export function insertUnique<K, C>(h: u64): u32 {
-  const i = findFree(h);
-  store<u8>(ctrlAt(i), tagOf(h));
-  growthLeft--;
-  items++;
+export function insertUnique<K, C>(t: usize, h: u64): u32 {
+  const i = findFree<K, C>(t, h);
+  store<u8>(ctrlAt<K, C>(t, i), tagOf(h));
+  setGrowthLeft(t, growthLeftOf(t) - 1);
+  setItems(t, itemsOf(t) + 1);
   return i;
 }
 
 // @ts-ignore: decorator
-@inline function moveSlot<K, C>(from: u32, to: u32): void {
-  memory.copy(slotAt<K, C>(to), slotAt<K, C>(from), slotSize<K, C>());
-}
-
-// @ts-ignore: decorator
-@inline function swapSlots<K, C>(a: u32, b: u32): void {
-  const pa = slotAt<K, C>(a);
-  const pb = slotAt<K, C>(b);
+@inline function swapSlots<K, C>(pa: usize, pb: usize): void {
   const n = slotSize<K, C>();
   const x = load<u64>(pa);
   store<u64>(pa, load<u64>(pb));
@@ -282,47 +287,52 @@ export function insertUnique<K, C>(h: u64): u32 {
  * entry at the first free slot of its probe sequence, swapping with a marked
  * entry when that is where it lands and placing the displaced one next.
  */
-function rehashInPlace<K, C>(): void {
-  for (let g: u32 = 0; g < groups; g++) markFullAsDeleted(groupAt(g));
-  for (let i: u32 = 0; i < capacity; i++) {
-    if (load<u8>(ctrlAt(i)) != DELETED) continue;
+function rehashInPlace<K, C>(t: usize): void {
+  const groups = groupsOf(t);
+  const cap = capacityOf(t);
+  for (let g: u32 = 0; g < groups; g++) markFullAsDeleted(groupAt<K, C>(t, g));
+  for (let i: u32 = 0; i < cap; i++) {
+    if (load<u8>(ctrlAt<K, C>(t, i)) != DELETED) continue;
     while (true) {
-      const h = hashAt<K, C>(i);
-      const j = findFree(h);
+      const h = hashOfSlot<K>(t, slotAt<K, C>(t, i));
+      const j = findFree<K, C>(t, h);
       if ((j >> GROUP_SHIFT) == (i >> GROUP_SHIFT)) {
         // Already in the first group with room: it stays.
-        store<u8>(ctrlAt(i), tagOf(h));
+        store<u8>(ctrlAt<K, C>(t, i), tagOf(h));
         break;
       }
-      const prev = load<u8>(ctrlAt(j));
-      store<u8>(ctrlAt(j), tagOf(h));
+      const prev = load<u8>(ctrlAt<K, C>(t, j));
+      store<u8>(ctrlAt<K, C>(t, j), tagOf(h));
       if (prev == EMPTY) {
-        store<u8>(ctrlAt(i), EMPTY);
-        moveSlot<K, C>(i, j);
+        store<u8>(ctrlAt<K, C>(t, i), EMPTY);
+        memory.copy(slotAt<K, C>(t, j), slotAt<K, C>(t, i), slotSize<K, C>());
         break;
       }
       // j held an entry still to place: swap it into i and place it next.
-      swapSlots<K, C>(i, j);
+      swapSlots<K, C>(slotAt<K, C>(t, i), slotAt<K, C>(t, j));
     }
   }
-  tombstones = 0;
-  growthLeft = maxLoad(capacity) - items;
+  setTombstones(t, 0);
+  setGrowthLeft(t, maxLoad(cap) - itemsOf(t));
 }
 
 /** The next full slot at or after `from`, or capacity. */
-export function nextFull(from: u32): u32 {
+export function nextFull(t: usize, from: u32): u32 {
+  const cap = capacityOf(t);
+  const base = tableOf(t);
+  const stride = strideOf(layoutOf(t));
   let i = from;
   // Finish the group `from` is in, then skip whole groups.
-  while (i < capacity && (i & 15) != 0) {
-    if (load<u8>(ctrlAt(i)) >= 0x80) return i;
+  while (i < cap && (i & 15) != 0) {
+    if (load<u8>(base + <usize>(i >> GROUP_SHIFT) * stride + (i & 15)) >= 0x80) return i;
     i++;
   }
-  while (i < capacity) {
-    const m = matchFull(groupAt(i >> GROUP_SHIFT));
+  while (i < cap) {
+    const m = matchFull(base + <usize>(i >> GROUP_SHIFT) * stride);
     if (m != 0) return i + ctz(m);
     i += 16;
   }
-  return capacity;
+  return cap;
 }
 
 export let probeSum: f64 = 0;
@@ -332,11 +342,13 @@ export let probeMax: u32 = 0;
  * Probe length of every live key, in groups visited to find it (1 = found in
  * its home group): the sum and the maximum, for stats().
  */
-export function measureProbes<K, C>(): void {
+export function measureProbes<K, C>(t: usize): void {
   let sum: f64 = 0;
   let max: u32 = 0;
-  for (let i = nextFull(0); i < capacity; i = nextFull(i + 1)) {
-    const home = homeGroup(hashAt<K, C>(i));
+  const groups = groupsOf(t);
+  const cap = capacityOf(t);
+  for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) {
+    const home = homeGroup(hashOfSlot<K>(t, slotAt<K, C>(t, i)), groups);
     const g = i >> GROUP_SHIFT;
     const len = (g >= home ? g - home : g + groups - home) + 1;
     sum += <f64>len;
@@ -344,4 +356,34 @@ export function measureProbes<K, C>(): void {
   }
   probeSum = sum;
   probeMax = max;
+}
+
+/**
+ * Moves every entry of the table at `from` (`fromGroups` groups of slots
+ * K1|C1) into the empty table of `t` (slots K2|C2): a rebuild inside one
+ * instance (grow, shrink, widen). Keys keep their arena records.
+ */
+export function moveEntries<K1, C1, K2, C2>(t: usize, from: usize, fromGroups: u32): void {
+  const stride = strideFor<K1, C1>();
+  const seed = seedOf(t);
+  let group = from;
+  for (let g: u32 = 0; g < fromGroups; g++, group += stride) {
+    let m = matchFull(group);
+    while (m != 0) {
+      const s = group + 16 + <usize>ctz(m) * slotSize<K1, C1>();
+      let h: u64;
+      if (isStr<K1>()) {
+        const rec = arenaOf(t) + <usize>load<u32>(s);
+        const len = keyLen(rec);
+        h = hashBytes(keyPtr(rec, len), len, seed);
+      } else {
+        h = hashInt(<i64>load<K1>(s), seed);
+      }
+      const d = slotAt<K2, C2>(t, insertUnique<K2, C2>(t, h));
+      if (isStr<K1>()) store<u32>(d, load<u32>(s));
+      else store<K2>(d, <K2>load<K1>(s));
+      store<C2>(d + sizeof<K2>(), <C2>load<C1>(s + sizeof<K1>()));
+      m &= m - 1;
+    }
+  }
 }

@@ -8,7 +8,7 @@
 // is refused before anything is counted (utf8Validate), so every counted
 // token is valid UTF-8, which is the same bytes incr() writes for its string.
 
-import { scratch } from "./memory";
+import { scratch } from "./heap";
 import { incr, DONE_REBUILD } from "./ops";
 
 /** 1 for each separator byte value. */
@@ -38,7 +38,7 @@ export function setSeparators(n: u32): void {
  * Returns the offset up to which the piece was consumed, or a status code
  * with tokenErrAt at the token that stopped it (that token not counted).
  */
-export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
+export function countTokens<C>(t: usize, n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
   let end = scratch + n;
   if (!final) {
     while (end > scratch && !isSep(load<u8>(end - 1))) end--;
@@ -59,7 +59,7 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
     } else {
       while (p < end && !isSep(load<u8>(p))) p++;
     }
-    const r = incr<u32, C>(0, start, <u32>(p - start), by);
+    const r = incr<u32, C>(t, 0, start, <u32>(p - start), by);
     if (r < 0 && r != DONE_REBUILD) {
       tokenErrAt = <u32>(start - scratch);
       tokensDone = done;

@@ -1,6 +1,7 @@
-import { Core, MAX_MEMORY_BYTES } from './core.js';
+import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
+import { Pool, poolForNewTable, nextSeedWord } from './pools.js';
 import {
-  DONE_REBUILD, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
+  DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
 import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError } from './errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
@@ -19,29 +20,40 @@ export const NOT_RUN = -100;
  * A rebuild sizes the table so that it is this full afterwards. 0.6 keeps a
  * growth step under 1.46x (7/8 / 0.6), which is what holds an int map of
  * small keys under 16 bytes per entry at any size; shrinking to it leaves
- * room to grow back without an immediate rebuild.
+ * room to grow back without an immediate rebuild. Inside a pool a rebuild is
+ * a heap block and a pass in wasm (~10 ns an entry), so small tables grow by
+ * the same step: a 25-key map then holds 2 groups (288 bytes of slots).
  */
 const REBUILD_LOAD = 0.6;
-/**
- * Small tables grow 4x a step instead: each rebuild is a new instance, and
- * V8 charges instances (address-space reservations, GCs to reclaim them)
- * far more than the few KiB a roomier small table costs.
- */
-const SMALL_GROWTH_LOAD = 0.22;
-const SMALL_TABLE_SLOTS = 1 << 16;
 const MAX_LOAD = 7 / 8;
 const GROUP = 16;
+const SLOT_BYTES = [8, 16, 8, 12] as const;
+
+/**
+ * A table whose slots and keys would pass this many bytes moves out of its
+ * pool into an instance of its own, and one that shrinks under a quarter of
+ * it moves back (the gap keeps a map that hovers around one size from moving
+ * on every operation). At 1 MiB an own instance's fixed costs (a 64 KiB page
+ * of scratch and statics, ~50 µs to create, a wasm memory reservation) are
+ * under 7% of what it holds, and its memory goes back to the engine as soon
+ * as the map shrinks, clears or is disposed; below it, a pool's heap packs
+ * tables with no per-map page and reuses freed blocks.
+ */
+const OWN_BYTES = 1 << 20;
 
 function groupsFor(entries: number, load: number): number {
   return Math.max(1, Math.ceil(entries / load / GROUP));
 }
 
-function randomSeed(): Uint32Array {
-  const seed = new Uint32Array(2);
-  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-  if (c?.getRandomValues) c.getRandomValues(seed);
-  else for (let i = 0; i < 2; i++) seed[i] = (Math.random() * 2 ** 32) >>> 0;
-  return seed;
+function tableBytesFor(layout: number, groups: number): number {
+  return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
+}
+
+/** A big map's instance: its one table, and the header it keeps in its pool. */
+export class Own extends Core {
+  constructor(readonly home: Pool, readonly homeT: number) {
+    super();
+  }
 }
 
 /** A batch that stopped part way: `done` keys were applied, then `error`. */
@@ -50,50 +62,62 @@ export interface BatchStop {
   error: unknown;
 }
 
-type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact';
+type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact' | 'arena';
+
+interface Options {
+  readonly maxBytes: number;
+  readonly initialCapacity: number;
+}
+
+const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0 });
 
 function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
 }
 
+/** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
+function isTrap(e: unknown): boolean {
+  return e instanceof WebAssembly.RuntimeError;
+}
+
 /**
- * What CounterMap and IntCounterMap share: the life cycle of the core
- * instance (create, rebuild, drop), the slow path behind every operation,
+ * What CounterMap and IntCounterMap share: where the table lives (a pool, or
+ * an instance of its own), the slow path behind every operation, rebuilds,
  * iteration, mostCommon and stats. Subclasses supply key handling.
+ *
+ * A map is three fields, so that a million of them cost little on the JS
+ * heap; everything else (size, version, seed, rebuild count) is in the
+ * table's header in wasm memory.
  */
 export abstract class CounterMapBase<K> {
-  /** @internal null while the map holds no memory: new, cleared, emptied or disposed. */
-  protected _core: Core | null = null;
+  /** @internal The instance the table lives in; null before the first insertion and after dispose(). */
+  protected _c: Core | null = null;
+  /** @internal The table's header in `_c`; 0 before the first insertion, -1 after dispose(). */
+  protected _t = 0;
   /** @internal */
-  protected _disposed = false;
-  /** @internal Bumped by every mutating call; live iterators compare it. */
-  protected _version = 0;
-  /** @internal */
-  private _rebuilds = 0;
-  /** @internal */
-  private readonly _seed = randomSeed();
-  /** @internal */
-  private readonly _maxBytes: number;
-  /** @internal */
-  private readonly _initialCapacity: number;
+  private readonly _o: Options;
 
   /** @internal */
-  protected abstract readonly _name: string;
+  protected abstract get _name(): string;
   /** @internal */
-  protected abstract readonly _narrowLayout: number;
+  protected abstract get _narrowLayout(): number;
   /** @internal */
-  protected abstract readonly _wideLayout: number;
+  protected abstract get _wideLayout(): number;
 
-  /** @internal Runs one op on the current core; returns the core's result or code. */
+  /** @internal Runs one op on the current table; returns the core's result or code. */
   protected abstract _run(op: Op, key: K, arg: number): number;
   /** @internal Throws the TypeError/RangeError for a bad key; returns when it is fine. */
   protected abstract _checkKey(key: K): void;
-  /** @internal Copies every entry of `from` into the empty `to`. */
-  protected abstract _transfer(from: Core, to: Core): void;
+  /** @internal Copies every entry of table `ft` in `from` into the empty, presized table `tt` in `to`. */
+  protected abstract _transfer(from: Core, ft: number, to: Core, tt: number): void;
   /** @internal The key of the index-th 16-byte entry reference in the core's scratch. */
   protected abstract _refKey(core: Core, index: number): K;
 
-  constructor(options: CounterMapOptions = {}) {
+  constructor(options?: CounterMapOptions) {
+    if (options === undefined) {
+      this._o = DEFAULT_OPTIONS;
+      return;
+    }
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`options must be an object, got ${describe(options)}`);
     }
@@ -104,64 +128,163 @@ export abstract class CounterMapBase<K> {
     }
     if (typeof maxBytes !== 'number') throw new TypeError(`maxBytes must be a number, got ${describe(maxBytes)}`);
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${describe(maxBytes)}`);
-    this._maxBytes = Math.min(maxBytes, MAX_MEMORY_BYTES);
-    this._initialCapacity = initialCapacity;
+    this._o = { maxBytes: Math.min(maxBytes, MAX_MEMORY_BYTES), initialCapacity };
   }
 
-  // ---- life cycle ----------------------------------------------------------
+  // ---- where the table lives --------------------------------------------------
 
   /** @internal */
   protected _alive(): void {
-    if (this._disposed) throw disposedError(this._name);
+    if (this._t === -1) throw disposedError(this._name);
+  }
+
+  /** @internal The pool holding this map's header, and the header. */
+  private _home(): [Pool, number] {
+    const c = this._c!;
+    return c instanceof Own ? [c.home, c.homeT] : [c as Pool, this._t];
+  }
+
+  /** @internal The map's first insertion: a header in a pool, registered for reclaiming. */
+  private _createHeader(): void {
+    const pool = poolForNewTable();
+    let t: number;
+    try {
+      t = pool.ex.header_new(this._narrowLayout, nextSeedWord(), nextSeedWord()) >>> 0;
+    } catch (e) {
+      throw memoryError(this._name, 64, this._o.maxBytes, e);
+    }
+    pool.tables++;
+    pool.registry.register(this, t);
+    this._c = pool;
+    this._t = t;
   }
 
   /**
    * @internal
-   * Moves the entries to a fresh core sized for them (or drops the core when
-   * the map is empty). On any failure the old core stays in place untouched.
+   * Resizes, widens, compacts or grows the arena of the table, in place in its
+   * pool or by moving it to (or between, or back from) an instance of its
+   * own. `need` is the arena bytes an insert is waiting for. On any failure
+   * the table stays as it was and a RangeError is thrown.
    */
-  protected _rebuild(why: Rebuild): void {
-    const old = this._core;
-    const items = old === null ? 0 : old.ex.size();
-    if (why === 'shrink' && items === 0) {
-      this._core = null;
-      this._rebuilds++;
+  protected _rebuild(why: Rebuild, need = 0): void {
+    if (this._c === null) this._createHeader();
+    const c = this._c!;
+    const t = this._t;
+    const ex = c.ex;
+    const items = ex.size(t);
+    const oldGroups = ex.capacity_slots(t) / GROUP;
+    let layout = ex.layout_id(t);
+    let groups: number;
+    switch (why) {
+      case 'create': groups = groupsFor(Math.max(1, this._o.initialCapacity), MAX_LOAD); break;
+      case 'grow': groups = Math.max(oldGroups + 1, groupsFor(items + 1, REBUILD_LOAD)); break;
+      case 'widen':
+        layout = this._wideLayout;
+        groups = Math.max(oldGroups, groupsFor(items + 1, REBUILD_LOAD));
+        break;
+      case 'shrink': groups = items === 0 ? 0 : groupsFor(items, REBUILD_LOAD); break;
+      default: groups = Math.max(oldGroups, 1);
+    }
+    const live = ex.arena_bytes(t) - ex.arena_garbage(t);
+    const arenaBytes = why === 'arena' ? live + need : live;
+    const bytes = tableBytesFor(layout, groups) + arenaBytes;
+    const own = c instanceof Own;
+    const max = this._o.maxBytes;
+    if (own ? bytes >= OWN_BYTES / 4 : bytes > OWN_BYTES) {
+      // Arena room for an own table is the tail of its memory: it grows in place.
+      if (own && why === 'arena') return this._check(ex.arena_grow(t, need, max), c);
+      // Room to append after a move, so that the insert waiting for it fits.
+      this._moveToOwn(layout, groups, why === 'arena' ? arenaBytes + (arenaBytes >> 3) : arenaBytes);
       return;
     }
-    let layout = old === null ? this._narrowLayout : old.ex.layout_id();
-    let groups: number;
-    if (old === null) {
-      groups = groupsFor(Math.max(1, this._initialCapacity), MAX_LOAD);
-    } else {
-      const oldGroups = old.ex.capacity_slots() / GROUP;
-      if (why === 'grow') {
-        const small = groupsFor(items + 1, SMALL_GROWTH_LOAD);
-        groups = Math.max(oldGroups + 1, small * GROUP <= SMALL_TABLE_SLOTS ? small : groupsFor(items + 1, REBUILD_LOAD));
-      }
-      else if (why === 'widen') groups = Math.max(oldGroups, groupsFor(items + 1, REBUILD_LOAD));
-      else if (why === 'compact') groups = oldGroups;
-      else groups = groupsFor(items, REBUILD_LOAD);
-      if (why === 'widen') layout = this._wideLayout;
+    if (own) {
+      this._moveToPool(layout, groups, arenaBytes);
+      return;
     }
-    const arenaBytes = old === null ? 0 : old.ex.arena_bytes() - old.ex.arena_garbage();
-    const fresh = Core.create(this._name, layout, groups, this._seed, arenaBytes, this._maxBytes);
-    if (old !== null) {
-      try {
-        this._transfer(old, fresh);
-      } catch (e) {
-        throw e instanceof RangeError ? e : memoryError(this._name, fresh.bytes, this._maxBytes, e);
+    try {
+      if (why === 'arena') {
+        this._check(ex.arena_grow(t, need, max), c);
+      } else if (why === 'compact') {
+        this._check(ex.arena_compact(t, max), c);
+      } else if (groups === 0) {
+        ex.table_release(t);
+      } else {
+        if (groups !== oldGroups || layout !== ex.layout_id(t)) this._check(ex.table_resize(t, layout, groups, max), c);
+        if (why === 'shrink' && ex.arena_garbage(t) > live) this._check(ex.arena_compact(t, max), c);
       }
+    } catch (e) {
+      if (isTrap(e)) throw memoryError(this._name, ex.held_bytes(t) + bytes, max, e);
+      throw e;
     }
-    this._core = fresh;
-    this._rebuilds++;
+  }
+
+  /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
+  private _check(r: number, c: Core): void {
+    if (r === ERR_MEMORY) throw memoryError(this._name, this._held(c) + PAGE, this._o.maxBytes);
+  }
+
+  /** @internal Bytes the map holds now: its heap blocks in a pool, or its own memory. */
+  private _held(c: Core | null = this._c): number {
+    if (c === null) return 0;
+    return c instanceof Own ? c.bytes : c.ex.held_bytes(this._t);
+  }
+
+  /** @internal Moves the table into a fresh instance of its own. */
+  private _moveToOwn(layout: number, groups: number, arenaBytes: number): void {
+    const [home, homeT] = this._home();
+    const max = this._o.maxBytes;
+    let own: Own;
+    try {
+      own = new Own(home, homeT);
+    } catch (e) {
+      throw memoryError(this._name, PAGE, max, e);
+    }
+    const need = Math.ceil(own.ex.own_bytes_needed(layout, groups, arenaBytes) / PAGE) * PAGE;
+    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
+    const ot = own.ex.own_init(layout, groups, nextSeedWord(), nextSeedWord(), arenaBytes, Math.floor(max / PAGE)) >>> 0;
+    if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
+    own.refresh();
+    const c = this._c!;
+    try {
+      this._transfer(c, this._t, own, ot);
+    } catch (e) {
+      throw e instanceof RangeError ? e : memoryError(this._name, own.bytes, max, e);
+    }
+    if (!(c instanceof Own)) c.ex.table_release(this._t);
+    home.owners.set(homeT, own);
+    home.ex.count_rebuild(homeT);
+    this._c = own;
+    this._t = ot;
+  }
+
+  /** @internal Moves an own table back into the pool that holds its header. */
+  private _moveToPool(layout: number, groups: number, arenaBytes: number): void {
+    const c = this._c as Own;
+    const { home, homeT } = c;
+    const ex = home.ex;
+    const max = this._o.maxBytes;
+    try {
+      if (groups > 0) {
+        this._check(ex.table_resize(homeT, layout, groups, max), home);
+        if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home);
+        home.refresh();
+        this._transfer(c, this._t, home, homeT);
+      }
+    } catch (e) {
+      ex.table_release(homeT);
+      throw e instanceof RangeError ? e : memoryError(this._name, ex.held_bytes(homeT), max, e);
+    }
+    home.owners.delete(homeT);
+    this._c = home;
+    this._t = homeT;
   }
 
   /**
    * @internal
    * The slow path of every single-key operation: validates arguments, makes
-   * the core on first use, rebuilds on ERR_GROW / ERR_WIDEN and retries,
-   * rebuilds smaller after DONE_REBUILD, and turns other codes into errors.
-   * `r` is the fast path's result, or NOT_RUN.
+   * the table on first use, grows or widens it or its arena and retries,
+   * shrinks after DONE_REBUILD, and turns other codes into errors. `r` is
+   * the fast path's result, or NOT_RUN.
    */
   protected _settle(r: number, op: Op, key: K, arg: number): number {
     let compacted = false;
@@ -176,7 +299,7 @@ export abstract class CounterMapBase<K> {
           this._checkKey(key);
           if (op === OP_INCR) checkStep(arg);
           else if (op === OP_SET) checkCount(arg);
-          if (this._core === null) {
+          if (this._c === null) {
             // An empty map answers reads, deletes and decrements by itself.
             if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
             this._rebuild('create');
@@ -187,6 +310,9 @@ export abstract class CounterMapBase<K> {
           break;
         case ERR_WIDEN:
           this._rebuild('widen');
+          break;
+        case ERR_ARENA:
+          this._rebuild('arena', this._c!.ex.arena_need());
           break;
         case ERR_OVERFLOW:
           throw overflowError(key, this._run(OP_GET, key, 0), arg);
@@ -204,7 +330,7 @@ export abstract class CounterMapBase<K> {
             this._rebuild('compact');
             break;
           }
-          throw memoryError(this._name, this._core === null ? 0 : this._core.bytes + 65536, this._maxBytes);
+          throw memoryError(this._name, this._held() + PAGE, this._o.maxBytes);
         default:
           throw new Error(`${this._name}: unexpected core status ${r}`);
       }
@@ -215,14 +341,13 @@ export abstract class CounterMapBase<K> {
   /**
    * @internal
    * Applies a validated batch in core-sized chunks (subclasses write them;
-   * `flush` returns how many of them were applied, throwing `BatchStop`-style
-   * errors through `stop`). Shared here is the atomicity: when the batch
-   * stops part way, the applied prefix is undone with the opposite step, which
-   * cannot fail (a negative step never needs memory), and the error rethrown.
+   * `apply` returns null, or how far it got and the error). Shared here is
+   * the atomicity: when the batch stops part way, the applied prefix is
+   * undone with the opposite step, which cannot fail (a negative step never
+   * needs memory), and the error rethrown.
    */
   protected _batch(apply: (from: number, to: number, by: number) => BatchStop | null, n: number, by: number): void {
     if (n === 0 || by === 0) return;
-    this._version++;
     const stop = apply(0, n, by);
     if (stop === null) return;
     if (stop.done > 0) apply(0, stop.done, -by);
@@ -231,16 +356,17 @@ export abstract class CounterMapBase<K> {
 
   /**
    * @internal
-   * Handles a chunk's status: ERR_GROW/ERR_WIDEN rebuild (the chunk resumes
-   * at the key that stopped), others stop the batch. Returns null to resume.
+   * Handles a chunk's status: grows, widens or makes arena room (the chunk
+   * resumes at the key that stopped), or stops the batch. Returns null to resume.
    */
   protected _chunkStatus(r: number, at: number): BatchStop | null {
     try {
       if (r === ERR_GROW) this._rebuild('grow');
       else if (r === ERR_WIDEN) this._rebuild('widen');
+      else if (r === ERR_ARENA) this._rebuild('arena', this._c!.ex.arena_need());
       else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at key ${at} of the batch); the map is unchanged`) };
       else if (r === ERR_MEMORY && this._garbage() > 0) this._rebuild('compact');
-      else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, (this._core?.bytes ?? 0) + 65536, this._maxBytes) };
+      else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, this._held() + PAGE, this._o.maxBytes) };
       else return { done: at, error: new Error(`${this._name}: unexpected core status ${r} at batch index ${at}`) };
     } catch (e) {
       return { done: at, error: e };
@@ -250,13 +376,13 @@ export abstract class CounterMapBase<K> {
 
   /** @internal Bytes of erased string keys a compaction would give back. */
   private _garbage(): number {
-    return this._core === null ? 0 : this._core.ex.arena_garbage();
+    return this._c === null ? 0 : this._c.ex.arena_garbage(this._t);
   }
 
   /**
-   * @internal Rebuilds smaller (or drops the core when empty). Only ever
-   * called after an operation has completed, so a failure here (the engine
-   * refusing a new memory) must not turn that success into an error: the map
+   * @internal Rebuilds smaller (or releases the slots when empty). Only ever
+   * called after an operation has completed, so a failure here (no memory
+   * for the smaller table) must not turn that success into an error: the map
    * keeps its larger table and stays correct.
    */
   protected _shrink(): void {
@@ -269,14 +395,14 @@ export abstract class CounterMapBase<K> {
 
   /** @internal After a batch of decrements: rebuild smaller if the core asks. */
   protected _maybeShrink(): void {
-    const c = this._core;
-    if (c !== null && c.ex.advice()) this._shrink();
+    const c = this._c;
+    if (c !== null && c.ex.advice(this._t)) this._shrink();
   }
 
-  /** @internal The core, created if missing; null only when `create` is false. */
+  /** @internal The instance, with the table made if missing; null only when `create` is false. */
   protected _coreFor(create: boolean): Core | null {
-    if (this._core === null && create) this._rebuild('create');
-    return this._core;
+    if (this._c === null && create) this._rebuild('create');
+    return this._c;
   }
 
   /** @internal from(): counts each key, or adds each [key, count] pair. */
@@ -293,21 +419,31 @@ export abstract class CounterMapBase<K> {
   /** Live entries. */
   get size(): number {
     this._alive();
-    return this._core === null ? 0 : this._core.ex.size();
+    return this._c === null ? 0 : this._c.ex.size(this._t);
   }
 
-  /** Removes every entry and gives the memory back. */
+  /** Removes every entry and gives the memory back (a map keeps only its 64-byte header in its pool). */
   clear(): void {
     this._alive();
-    this._version++;
-    this._core = null;
+    const c = this._c;
+    if (c === null) return;
+    if (c instanceof Own) {
+      c.home.owners.delete(c.homeT);
+      c.home.ex.bump_version(c.homeT);
+      this._c = c.home;
+      this._t = c.homeT;
+    } else {
+      c.ex.table_release(this._t);
+    }
   }
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
-    this._core = null;
-    this._disposed = true;
-    this._version++;
+    const c = this._c;
+    if (c instanceof Own) c.home.owners.delete(c.homeT);
+    else if (c !== null) c.ex.table_release(this._t);
+    this._c = null;
+    this._t = -1;
   }
 
   [Symbol.dispose](): void {
@@ -336,27 +472,32 @@ export abstract class CounterMapBase<K> {
    */
   entries(): IterableIterator<[K, number]> {
     this._alive();
-    return this._walk(this._core, this._version);
+    const c = this._c;
+    return this._walk(c, this._t, c === null ? 0 : c.ex.table_version(this._t));
   }
 
-  /** @internal */
+  /** @internal Whether the map changed since (c, t, version) was read. */
+  private _changed(c: Core | null, t: number, version: number): boolean {
+    return this._c !== c || this._t !== t || (c !== null && c.ex.table_version(t) !== version);
+  }
+
   /** @internal Checked at every step, the first and the last included. */
-  private *_walk(core: Core | null, version: number): IterableIterator<[K, number]> {
-    const cap = core === null ? 0 : core.ex.capacity_slots();
+  private *_walk(c: Core | null, t: number, version: number): IterableIterator<[K, number]> {
+    const cap = c === null ? 0 : c.ex.walk_slots(t);
     let cursor = 0;
     while (cursor < cap) {
-      if (this._version !== version) throw modifiedError(this._name);
-      cursor = core!.ex.read_refs(cursor);
-      const n = core!.ex.chunk_count();
+      if (this._changed(c, t, version)) throw modifiedError(this._name);
+      cursor = c!.ex.read_refs(t, cursor);
+      const n = c!.ex.chunk_count();
       const chunk: [K, number][] = new Array(n);
-      const f64 = core!.u8.length === 0 ? (core!.refresh(), core!.f64) : core!.f64;
-      for (let j = 0; j < n; j++) chunk[j] = [this._refKey(core!, j), f64[2 * j + 1]!];
+      const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
+      for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
       for (let j = 0; j < n; j++) {
-        if (this._version !== version) throw modifiedError(this._name);
+        if (this._changed(c, t, version)) throw modifiedError(this._name);
         yield chunk[j]!;
       }
     }
-    if (this._version !== version) throw modifiedError(this._name);
+    if (this._changed(c, t, version)) throw modifiedError(this._name);
   }
 
   keys(): IterableIterator<K> {
@@ -387,57 +528,73 @@ export abstract class CounterMapBase<K> {
       if (typeof n !== 'number') throw new TypeError(`mostCommon(n): n must be a number, got ${describe(n)}`);
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`mostCommon(n): n must be a safe integer >= 0, got ${describe(n)}`);
     }
-    const core = this._core;
-    if (core === null) return [];
-    const k = Math.min(n ?? Infinity, core.ex.size());
-    const got = core.ex.top_k(k);
+    const c = this._c;
+    if (c === null) return [];
+    const t = this._t;
+    const k = Math.min(n ?? Infinity, c.ex.size(t));
+    let got: number;
+    try {
+      got = c.ex.top_k(t, k);
+    } catch (e) {
+      if (!isTrap(e)) throw e;
+      got = -1;
+    }
     if (got < 0) {
-      // No memory for the selection heap (a map at its maxBytes budget):
-      // select in JS instead, which needs none in wasm.
-      return [...this._walk(core, this._version)].sort((a, b) => b[1] - a[1]).slice(0, k);
+      // No memory for the selection heap (a map at its maxBytes budget, or
+      // a pool the engine will not grow): select in JS instead.
+      return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1]).slice(0, k);
     }
-    core.view();
-    const out: Array<[K, number]> = new Array(got);
-    let at = 0;
-    while (at < got) {
-      const m = core.ex.read_top(at);
-      for (let j = 0; j < m; j++) out[at + j] = [this._refKey(core, j), core.f64[2 * j + 1]!];
-      at += m;
+    try {
+      c.view();
+      const out: Array<[K, number]> = new Array(got);
+      let at = 0;
+      while (at < got) {
+        const m = c.ex.read_top(t, at);
+        for (let j = 0; j < m; j++) out[at + j] = [this._refKey(c, j), c.f64[2 * j + 1]!];
+        at += m;
+      }
+      return out;
+    } finally {
+      c.ex.top_free();
     }
-    return out;
   }
 
   /** Numbers for monitoring; probe lengths cost one pass over the table. */
   stats(): CounterMapStats {
     this._alive();
-    const c = this._core;
+    const c = this._c;
+    const max = this._o.maxBytes;
     if (c === null) {
       return {
         size: 0, capacity: 0, tombstones: 0, loadFactor: 0, bytes: 0, bytesPerEntry: 0, tableBytes: 0,
         keyBytes: 0, garbageBytes: 0, probeLengthMean: 0, probeLengthMax: 0, layout: 'none',
-        rebuilds: this._rebuilds, maxBytes: this._maxBytes,
+        memory: 'none', rebuilds: 0, maxBytes: max,
       };
     }
+    const t = this._t;
     const ex = c.ex;
-    const size = ex.size();
-    const capacity = ex.capacity_slots();
-    ex.probe_stats();
-    const bytes = c.bytes;
+    const own = c instanceof Own;
+    const size = ex.size(t);
+    const capacity = ex.capacity_slots(t);
+    ex.probe_stats(t);
+    const bytes = this._held(c);
+    const [home, homeT] = this._home();
     return {
       size,
       capacity,
-      tombstones: ex.tombstone_count(),
-      loadFactor: size / capacity,
+      tombstones: ex.tombstone_count(t),
+      loadFactor: capacity === 0 ? 0 : size / capacity,
       bytes,
       bytesPerEntry: size === 0 ? 0 : bytes / size,
-      tableBytes: ex.table_bytes() >>> 0,
-      keyBytes: ex.arena_bytes() >>> 0,
-      garbageBytes: ex.arena_garbage() >>> 0,
+      tableBytes: ex.table_bytes(t),
+      keyBytes: ex.arena_bytes(t) >>> 0,
+      garbageBytes: ex.arena_garbage(t) >>> 0,
       probeLengthMean: size === 0 ? 0 : ex.probe_sum() / size,
-      probeLengthMax: ex.probe_max(),
-      layout: LAYOUT_NAMES[ex.layout_id()]!,
-      rebuilds: this._rebuilds,
-      maxBytes: this._maxBytes,
+      probeLengthMax: size === 0 ? 0 : ex.probe_max(),
+      layout: capacity === 0 ? 'none' : LAYOUT_NAMES[ex.layout_id(t)]!,
+      memory: own ? 'own' : 'shared',
+      rebuilds: home.ex.table_rebuilds(homeT),
+      maxBytes: max,
     };
   }
 
@@ -451,7 +608,7 @@ export abstract class CounterMapBase<K> {
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    if (this._disposed) return `${this._name} <disposed>`;
+    if (this._t === -1) return `${this._name} <disposed>`;
     const shown: string[] = [];
     for (const [k, v] of this.entries()) {
       if (shown.length === 20) {

@@ -1,14 +1,15 @@
 import { instantiateCore, type CoreExports } from './wasm.js';
-import { memoryError } from './errors.js';
 
 /** wasm32 can address 4 GiB: the default and largest budget. */
 export const MAX_MEMORY_BYTES = 65536 * 65536;
-const PAGE = 65536;
+export const PAGE = 65536;
 
 /**
- * One instance of the core: a table and the memory it lives in, plus typed
- * views of that memory. A map swaps its Core for a fresh one whenever the
- * table is rebuilt; the old one, memory and all, is left to the GC.
+ * One instance of the core and the memory it owns, with typed views of that
+ * memory. An instance is either a pool, hosting many small tables (pools.ts),
+ * or "own": the one big table of one map. Maps refer to their instance and
+ * never cache a view of their own: a grow detaches the ArrayBuffer under every
+ * view, and the instance re-takes its views for all of its maps at once.
  */
 export class Core {
   readonly ex: CoreExports;
@@ -24,32 +25,13 @@ export class Core {
   /** The separator set last given to set_separators (tokens.ts). */
   separators: string | undefined;
 
-  private constructor(ex: CoreExports) {
+  constructor() {
+    const ex = instantiateCore();
     this.ex = ex;
     this.scratch = ex.scratch_ptr() >>> 0;
     this.scratchBytes = ex.scratch_bytes();
     this.inlineChars = Math.floor(this.scratchBytes / 3);
     this.refresh();
-  }
-
-  /**
-   * A fresh instance with `groups` groups of 16 slots in `layout` and room for
-   * `arenaBytes` of keys, or a RangeError (nothing else changes) when that
-   * would pass `maxBytes` or the engine refuses the memory.
-   */
-  static create(name: string, layout: number, groups: number, seed: Uint32Array, arenaBytes: number, maxBytes: number): Core {
-    let ex: CoreExports;
-    try {
-      ex = instantiateCore();
-    } catch (e) {
-      throw memoryError(name, PAGE, maxBytes, e);
-    }
-    const need = Math.ceil(ex.bytes_needed(layout, groups, arenaBytes) / PAGE) * PAGE;
-    if (need > maxBytes || need > MAX_MEMORY_BYTES) throw memoryError(name, need, maxBytes);
-    if (ex.init(layout, groups, seed[0]!, seed[1]!, arenaBytes, Math.floor(maxBytes / PAGE)) < 0) {
-      throw memoryError(name, need, maxBytes, 'memory.grow failed');
-    }
-    return new Core(ex);
   }
 
   /**
@@ -72,6 +54,7 @@ export class Core {
     return this.u8.length === 0 ? this.refresh() : this.u8;
   }
 
+  /** Bytes of memory this instance holds. */
   get bytes(): number {
     return this.ex.memory.buffer.byteLength;
   }

@@ -1,6 +1,6 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
-import { DONE_REBUILD, ERR_MEMORY, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
+import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
 import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
 import { batchKeys, checkStep, describe } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
@@ -23,11 +23,17 @@ function checkStringKey(key: unknown, where = 'CounterMap key'): void {
  */
 export class CounterMap extends CounterMapBase<string> {
   /** @internal */
-  protected readonly _name = 'CounterMap';
+  protected get _name(): string {
+    return 'CounterMap';
+  }
   /** @internal */
-  protected readonly _narrowLayout = LAYOUT_STR32;
+  protected get _narrowLayout(): number {
+    return LAYOUT_STR32;
+  }
   /** @internal */
-  protected readonly _wideLayout = LAYOUT_STR64;
+  protected get _wideLayout(): number {
+    return LAYOUT_STR64;
+  }
 
   /**
    * Counts each string of `iterable`, or adds each [key, count] pair's count
@@ -39,21 +45,20 @@ export class CounterMap extends CounterMapBase<string> {
 
   /** The key's count; 0 when absent. */
   get(key: string): number {
-    const c = this._core;
+    const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      return c.ex.str_get(at, encodeInto(key, c.view(), at) - at);
+      return c.ex.str_get(this._t, at, encodeInto(key, c.view(), at) - at);
     }
     return this._settle(NOT_RUN, OP_GET, key, 0);
   }
 
   /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
   incr(key: string, by: number = 1): number {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'string' && typeof by === 'number' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = c.ex.str_incr(at, encodeInto(key, c.view(), at) - at, by);
+      const r = c.ex.str_incr(this._t, at, encodeInto(key, c.view(), at) - at, by);
       if (r >= 0) return r;
       return this._settle(r, OP_INCR, key, by);
     }
@@ -62,11 +67,10 @@ export class CounterMap extends CounterMapBase<string> {
 
   /** Sets the count (a safe integer >= 0); 0 deletes the key. */
   set(key: string, count: number): this {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'string' && typeof count === 'number' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = c.ex.str_set(at, encodeInto(key, c.view(), at) - at, count);
+      const r = c.ex.str_set(this._t, at, encodeInto(key, c.view(), at) - at, count);
       if (r < 0) this._settle(r, OP_SET, key, count);
     } else {
       this._settle(NOT_RUN, OP_SET, key, count);
@@ -76,11 +80,10 @@ export class CounterMap extends CounterMapBase<string> {
 
   /** Removes the key; true when it was present. */
   delete(key: string): boolean {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = c.ex.str_delete(at, encodeInto(key, c.view(), at) - at);
+      const r = c.ex.str_delete(this._t, at, encodeInto(key, c.view(), at) - at);
       if (r >= 0) return r === 1;
       return this._settle(r, OP_DELETE, key, 0) === 1;
     }
@@ -140,7 +143,7 @@ export class CounterMap extends CounterMapBase<string> {
         i++;
         continue;
       }
-      const r = c.ex.str_incr_many(i - start, by);
+      const r = c.ex.str_incr_many(this._t, i - start, by);
       if (r < 0) {
         i = start + c.ex.err_index();
         const stop = this._chunkStatus(r, i);
@@ -213,7 +216,9 @@ export class CounterMap extends CounterMapBase<string> {
       /** @internal */
       _alive: () => this._alive(),
       /** @internal */
-      _touch: () => void this._version++,
+      _touch: () => {},
+      /** @internal */
+      _table: () => this._t,
       /** @internal */
       _coreFor: (create) => this._coreFor(create),
       /** @internal */
@@ -226,10 +231,10 @@ export class CounterMap extends CounterMapBase<string> {
       /** @internal */
       _maybeShrink: () => this._maybeShrink(),
       /** @internal */
-      _hasCore: () => this._core !== null,
+      _hasCore: () => this._c !== null && this._c.ex.capacity_slots(this._t) > 0,
       /** @internal */
       _releaseIfEmpty: () => {
-        if (this._core !== null && this._core.ex.size() === 0) this._core = null;
+        if (this._c !== null && this._c.ex.size(this._t) === 0) this.clear();
       },
     };
   }
@@ -242,7 +247,7 @@ export class CounterMap extends CounterMapBase<string> {
       let r: number;
       if (bytes.length <= c.scratchBytes) {
         c.view().set(bytes, c.scratch);
-        r = c.ex.str_incr(c.scratch, bytes.length, by);
+        r = c.ex.str_incr(this._t, c.scratch, bytes.length, by);
       } else {
         r = this._long(c, OP_INCR, bytes, by);
       }
@@ -264,9 +269,10 @@ export class CounterMap extends CounterMapBase<string> {
    */
   private _long(c: Core, op: Op, bytes: Uint8Array, arg: number): number {
     const ex = c.ex;
+    const t = this._t;
     const len = bytes.length;
     const piece = c.scratchBytes & ~7;
-    ex.long_begin(len);
+    ex.long_begin(t, len);
     let p = 0;
     for (; len - p > piece; p += piece) {
       c.view().set(bytes.subarray(p, p + piece), c.scratch);
@@ -276,26 +282,28 @@ export class CounterMap extends CounterMapBase<string> {
     ex.long_finish(len - p);
     let slot = -1;
     const u8 = c.view();
-    for (let j = 0, n = ex.long_candidates(); j < n && slot < 0; j++) {
+    for (let j = 0, n = ex.long_candidates(t); j < n && slot < 0; j++) {
       const s = ex.candidate_at(j);
-      if (bytesAt(u8, ex.slot_key_ptr(s) >>> 0, bytes)) slot = s;
+      if (bytesAt(u8, ex.slot_key_ptr(t, s) >>> 0, bytes)) slot = s;
     }
     if (slot >= 0) {
-      if (op === OP_GET) return ex.slot_count(slot);
-      if (op === OP_INCR) return ex.slot_incr(slot, arg);
-      if (op === OP_SET) return ex.slot_set(slot, arg);
-      return ex.slot_delete(slot);
+      if (op === OP_GET) return ex.slot_count(t, slot);
+      if (op === OP_INCR) return ex.slot_incr(t, slot, arg);
+      if (op === OP_SET) return ex.slot_set(t, slot, arg);
+      return ex.slot_delete(t, slot);
     }
     if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
-    const at = ex.long_reserve() >>> 0;
-    if (at === 0) return ERR_MEMORY;
+    // Arena room first (ERR_ARENA: JS grows it, then the op runs again).
+    const at = ex.long_reserve(t) >>> 0;
+    if (at === 0) return ex.long_insert(t, arg);
     c.view().set(bytes, at);
-    return ex.long_insert(arg);
+    return ex.long_insert(t, arg);
   }
 
   /** @internal */
   protected _run(op: Op, key: string, arg: number): number {
-    const c = this._core!;
+    const c = this._c!;
+    const t = this._t;
     if (maxEncodedBytes(key.length) > c.scratchBytes) {
       const buf = new Uint8Array(maxEncodedBytes(key.length));
       return this._long(c, op, buf.subarray(0, encodeInto(key, buf, 0)), arg);
@@ -303,10 +311,10 @@ export class CounterMap extends CounterMapBase<string> {
     const at = c.scratch;
     const len = encodeInto(key, c.view(), at) - at;
     switch (op) {
-      case OP_GET: return c.ex.str_get(at, len);
-      case OP_INCR: return c.ex.str_incr(at, len, arg);
-      case OP_SET: return c.ex.str_set(at, len, arg);
-      default: return c.ex.str_delete(at, len);
+      case OP_GET: return c.ex.str_get(t, at, len);
+      case OP_INCR: return c.ex.str_incr(t, at, len, arg);
+      case OP_SET: return c.ex.str_set(t, at, len, arg);
+      default: return c.ex.str_delete(t, at, len);
     }
   }
 
@@ -321,24 +329,24 @@ export class CounterMap extends CounterMapBase<string> {
   }
 
   /** @internal */
-  protected _transfer(from: Core, to: Core): void {
-    const cap = from.ex.capacity_slots();
+  protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
+    const cap = from.ex.walk_slots(ft);
     let cursor = 0;
     while (cursor < cap) {
-      cursor = from.ex.export_stream(cursor);
+      cursor = from.ex.export_stream(ft, cursor);
       const n = from.ex.chunk_count();
       if (n > 0) {
         const bytes = from.ex.chunk_bytes();
         to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
-        to.ex.import_stream(n);
+        to.ex.import_stream(tt, n);
       } else if (cursor < cap) {
         // A key longer than the scratch goes alone, straight into the arena.
-        const ptr = from.ex.slot_key_ptr(cursor) >>> 0;
-        const len = from.ex.slot_key_len(cursor) >>> 0;
-        const at = to.ex.arena_reserve(len) >>> 0;
+        const ptr = from.ex.slot_key_ptr(ft, cursor) >>> 0;
+        const len = from.ex.slot_key_len(ft, cursor) >>> 0;
+        const at = to.ex.arena_reserve(tt, len) >>> 0;
         if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
         to.view().set(from.view().subarray(ptr, ptr + len), at);
-        to.ex.import_record(len, from.ex.slot_count(cursor));
+        to.ex.import_record(tt, len, from.ex.slot_count(ft, cursor));
         cursor++;
       }
     }

@@ -25,11 +25,17 @@ function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
  */
 export class IntCounterMap extends CounterMapBase<number> {
   /** @internal */
-  protected readonly _name = 'IntCounterMap';
+  protected get _name(): string {
+    return 'IntCounterMap';
+  }
   /** @internal */
-  protected readonly _narrowLayout = LAYOUT_INT32;
+  protected get _narrowLayout(): number {
+    return LAYOUT_INT32;
+  }
   /** @internal */
-  protected readonly _wideLayout = LAYOUT_INT64;
+  protected get _wideLayout(): number {
+    return LAYOUT_INT64;
+  }
 
   /**
    * Counts each key of `iterable`, or adds each [key, count] pair's count
@@ -41,9 +47,9 @@ export class IntCounterMap extends CounterMapBase<number> {
 
   /** The key's count; 0 when absent. */
   get(key: number): number {
-    const c = this._core;
+    const c = this._c;
     if (c !== null && typeof key === 'number') {
-      const r = c.ex.int_get(key);
+      const r = c.ex.int_get(this._t, key);
       if (r >= 0) return r;
     }
     return this._settle(NOT_RUN, OP_GET, key, 0);
@@ -51,10 +57,9 @@ export class IntCounterMap extends CounterMapBase<number> {
 
   /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
   incr(key: number, by: number = 1): number {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'number' && typeof by === 'number') {
-      const r = c.ex.int_incr(key, by);
+      const r = c.ex.int_incr(this._t, key, by);
       if (r >= 0) return r;
       return this._settle(r, OP_INCR, key, by);
     }
@@ -63,10 +68,9 @@ export class IntCounterMap extends CounterMapBase<number> {
 
   /** Sets the count (a safe integer >= 0); 0 deletes the key. */
   set(key: number, count: number): this {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'number' && typeof count === 'number') {
-      const r = c.ex.int_set(key, count);
+      const r = c.ex.int_set(this._t, key, count);
       if (r < 0) this._settle(r, OP_SET, key, count);
     } else {
       this._settle(NOT_RUN, OP_SET, key, count);
@@ -76,10 +80,9 @@ export class IntCounterMap extends CounterMapBase<number> {
 
   /** Removes the key; true when it was present. */
   delete(key: number): boolean {
-    const c = this._core;
-    this._version++;
+    const c = this._c;
     if (c !== null && typeof key === 'number') {
-      const r = c.ex.int_delete(key);
+      const r = c.ex.int_delete(this._t, key);
       if (r >= 0) return r === 1;
       return this._settle(r, OP_DELETE, key, 0) === 1;
     }
@@ -124,7 +127,7 @@ export class IntCounterMap extends CounterMapBase<number> {
       else if (kind === SRC_U32) c.u32.set((keys as Uint32Array).subarray(i, i + n));
       else if (keys instanceof Float64Array) c.f64.set(keys.subarray(i, i + n));
       else for (let j = 0; j < n; j++) c.f64[j] = keys[i + j]!;
-      const r = c.ex.int_incr_many(kind, n, by);
+      const r = c.ex.int_incr_many(this._t, kind, n, by);
       if (r >= 0) {
         i += n;
       } else {
@@ -139,12 +142,13 @@ export class IntCounterMap extends CounterMapBase<number> {
 
   /** @internal */
   protected _run(op: Op, key: number, arg: number): number {
-    const ex = this._core!.ex;
+    const ex = this._c!.ex;
+    const t = this._t;
     switch (op) {
-      case OP_GET: return ex.int_get(key);
-      case OP_INCR: return ex.int_incr(key, arg);
-      case OP_SET: return ex.int_set(key, arg);
-      default: return ex.int_delete(key);
+      case OP_GET: return ex.int_get(t, key);
+      case OP_INCR: return ex.int_incr(t, key, arg);
+      case OP_SET: return ex.int_set(t, key, arg);
+      default: return ex.int_delete(t, key);
     }
   }
 
@@ -159,16 +163,16 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /** @internal */
-  protected _transfer(from: Core, to: Core): void {
-    const cap = from.ex.capacity_slots();
+  protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
+    const cap = from.ex.walk_slots(ft);
     const src = from.view();
     const dst = to.view();
     let cursor = 0;
     while (cursor < cap) {
-      cursor = from.ex.read_refs(cursor);
+      cursor = from.ex.read_refs(ft, cursor);
       const n = from.ex.chunk_count();
       dst.set(src.subarray(from.scratch, from.scratch + n * 16), to.scratch);
-      to.ex.import_ints(n);
+      to.ex.import_ints(tt, n);
     }
   }
 }

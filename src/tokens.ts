@@ -8,8 +8,7 @@
 // fails part way (maxBytes, overflow) the tokens already counted are replayed
 // with a step of -1, which cannot fail, and the error is rethrown.
 
-import { Core, MAX_MEMORY_BYTES } from './core.js';
-import { LAYOUT_STR32 } from './codes.js';
+import { Core } from './core.js';
 import { describe } from './errors.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
@@ -59,6 +58,8 @@ export function checkBytes(bytes: unknown, where: string): asserts bytes is Uint
 export interface TokenSink {
   _alive(): void;
   _touch(): void;
+  /** The table tokens are counted into (in the core _coreFor returned). */
+  _table(): number;
   /** The core, created when `create`; null when empty and not created. */
   _coreFor(create: boolean): Core | null;
   /** Rebuilds for ERR_GROW/ERR_WIDEN, or returns the error to throw. */
@@ -75,8 +76,9 @@ export interface TokenSink {
 const EMPTY = new Uint8Array(0);
 let validatorCore: Core | undefined;
 
+/** An instance of the core with no table, for its scratch and utf8_validate. */
 function validator(): Core {
-  return (validatorCore ??= Core.create('tophash', LAYOUT_STR32, 1, new Uint32Array(2), 0, MAX_MEMORY_BYTES));
+  return (validatorCore ??= new Core());
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -234,7 +236,7 @@ export class TokenCounter {
       let n = carry.length + take;
       const last = final && pos === bytes.length;
       for (;;) {
-        const r = c.ex.count_tokens(n, by, last ? 1 : 0, lowercase ? 1 : 0, limit - counted);
+        const r = c.ex.count_tokens(sink._table(), n, by, last ? 1 : 0, lowercase ? 1 : 0, limit - counted);
         counted += c.ex.tokens_done();
         if (r >= 0) {
           u8 = c.view();

@@ -20,7 +20,7 @@ export interface CounterMapStats {
   tombstones: number;
   /** size / capacity. */
   loadFactor: number;
-  /** Bytes of WebAssembly memory this map holds now (0 when it holds none). */
+  /** Bytes of WebAssembly memory this map holds now: its blocks in a shared pool (header, slots, keys), or its own memory (0 before its first insertion). */
   bytes: number;
   /** bytes / size (0 when empty). */
   bytesPerEntry: number;
@@ -36,6 +36,8 @@ export interface CounterMapStats {
   probeLengthMax: number;
   /** Slot layout: int32/str32 slots are 8 bytes; int64 16, str64 12 (widened for big keys or counts). */
   layout: 'int32' | 'int64' | 'str32' | 'str64' | 'none';
+  /** Where the table lives: `shared` (a pool instance hosting many maps), `own` (a big map's own instance and memory), or `none` (no memory yet). */
+  memory: 'shared' | 'own' | 'none';
   /** Times the table was moved to a fresh memory (grow, shrink, widen, compact). */
   rebuilds: number;
   /** The budget from options.maxBytes. */

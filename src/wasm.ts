@@ -1,59 +1,78 @@
 import { WASM_BASE64 } from './wasm-bytes.js';
 
-/** The numeric ABI of the core (assembly/index.ts). */
+/**
+ * The numeric ABI of the core (assembly/index.ts). `t` is a table: the
+ * address of its header in the instance's memory.
+ */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
-  init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
-  bytes_needed(layout: number, groups: number, arenaBytes: number): number;
   scratch_ptr(): number;
   scratch_bytes(): number;
-  int_get(key: number): number;
-  int_incr(key: number, by: number): number;
-  int_set(key: number, count: number): number;
-  int_delete(key: number): number;
-  int_incr_many(src: number, n: number, by: number): number;
-  str_get(ptr: number, len: number): number;
-  str_incr(ptr: number, len: number, by: number): number;
-  str_set(ptr: number, len: number, count: number): number;
-  str_delete(ptr: number, len: number): number;
-  str_incr_many(n: number, by: number): number;
-  long_begin(len: number): void;
+  header_new(layout: number, seedLo: number, seedHi: number): number;
+  header_free(t: number): void;
+  table_release(t: number): void;
+  table_resize(t: number, layout: number, groups: number, maxBytes: number): number;
+  arena_grow(t: number, need: number, maxBytes: number): number;
+  arena_compact(t: number, maxBytes: number): number;
+  arena_need(): number;
+  held_bytes(t: number): number;
+  heap_in_use(): number;
+  own_init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
+  own_bytes_needed(layout: number, groups: number, arenaBytes: number): number;
+  int_get(t: number, key: number): number;
+  int_incr(t: number, key: number, by: number): number;
+  int_set(t: number, key: number, count: number): number;
+  int_delete(t: number, key: number): number;
+  int_incr_many(t: number, src: number, n: number, by: number): number;
+  str_get(t: number, ptr: number, len: number): number;
+  str_incr(t: number, ptr: number, len: number, by: number): number;
+  str_set(t: number, ptr: number, len: number, count: number): number;
+  str_delete(t: number, ptr: number, len: number): number;
+  str_incr_many(t: number, n: number, by: number): number;
+  long_begin(t: number, len: number): void;
   long_update(n: number): void;
   long_finish(n: number): void;
-  long_candidates(): number;
+  long_candidates(t: number): number;
   candidate_at(j: number): number;
-  long_reserve(): number;
-  long_insert(count: number): number;
-  slot_incr(slot: number, by: number): number;
-  slot_set(slot: number, count: number): number;
-  slot_delete(slot: number): number;
-  arena_reserve(len: number): number;
-  import_record(len: number, count: number): void;
-  size(): number;
-  capacity_slots(): number;
-  tombstone_count(): number;
-  arena_bytes(): number;
-  arena_garbage(): number;
-  table_bytes(): number;
-  advice(): number;
-  layout_id(): number;
+  long_length(): number;
+  long_reserve(t: number): number;
+  long_insert(t: number, count: number): number;
+  slot_incr(t: number, slot: number, by: number): number;
+  slot_set(t: number, slot: number, count: number): number;
+  slot_delete(t: number, slot: number): number;
+  arena_reserve(t: number, len: number): number;
+  import_record(t: number, len: number, count: number): void;
+  size(t: number): number;
+  capacity_slots(t: number): number;
+  walk_slots(t: number): number;
+  tombstone_count(t: number): number;
+  arena_bytes(t: number): number;
+  arena_garbage(t: number): number;
+  table_bytes(t: number): number;
+  table_version(t: number): number;
+  table_rebuilds(t: number): number;
+  bump_version(t: number): void;
+  count_rebuild(t: number): void;
+  advice(t: number): number;
+  layout_id(t: number): number;
   err_index(): number;
   chunk_count(): number;
   chunk_bytes(): number;
-  probe_stats(): void;
+  probe_stats(t: number): void;
   probe_sum(): number;
   probe_max(): number;
-  read_refs(cursor: number): number;
-  export_stream(cursor: number): number;
-  import_ints(n: number): void;
-  import_stream(n: number): void;
-  slot_key_ptr(slot: number): number;
-  slot_key_len(slot: number): number;
-  slot_count(slot: number): number;
-  top_k(k: number): number;
-  read_top(from: number): number;
+  read_refs(t: number, cursor: number): number;
+  export_stream(t: number, cursor: number): number;
+  import_ints(t: number, n: number): void;
+  import_stream(t: number, n: number): void;
+  slot_key_ptr(t: number, slot: number): number;
+  slot_key_len(t: number, slot: number): number;
+  slot_count(t: number, slot: number): number;
+  top_k(t: number, k: number): number;
+  read_top(t: number, from: number): number;
+  top_free(): void;
   set_separators(n: number): void;
-  count_tokens(n: number, by: number, final: number, lower: number, limit: number): number;
+  count_tokens(t: number, n: number, by: number, final: number, lower: number, limit: number): number;
   tokens_done(): number;
   token_err_at(): number;
   utf8_validate(n: number, final: number): number;
@@ -91,7 +110,20 @@ export function coreModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
 }
 
+/**
+ * The core's one import. The allocator calls it only on a broken invariant
+ * (a block too large, a double free): never in normal use, and an
+ * allocation the engine refuses traps instead (see assembly/heap.ts).
+ */
+const imports = {
+  env: {
+    abort(): never {
+      throw new Error('tophash: the core aborted (an allocator invariant failed)');
+    },
+  },
+};
+
 /** A fresh instance: its own memory, so dropping it gives the memory back. */
 export function instantiateCore(): CoreExports {
-  return new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
+  return new WebAssembly.Instance(coreModule(), imports).exports as unknown as CoreExports;
 }

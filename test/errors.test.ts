@@ -249,14 +249,31 @@ describe('constructor options', () => {
   }
 
   test('a maxBytes too small for any table: the first insert throws RangeError and the map stays empty and usable for reads', () => {
-    const m = new IntCounterMap({ maxBytes: 1000 });
-    expectRejected(m, () => m.incr(1), RangeError, /maxBytes budget of 1000/);
+    // A header (64 bytes) and one group of slots (160) do not fit in 200.
+    const m = new IntCounterMap({ maxBytes: 200 });
+    expectRejected(m, () => m.incr(1), RangeError, /maxBytes budget of 200/);
     expect(m.get(1)).toBe(0);
     expect(m.decr(1)).toBe(0);
     expect(m.delete(1)).toBe(false);
-    const s = new CounterMap({ maxBytes: 1000 });
+    const s = new CounterMap({ maxBytes: 200 });
     expectRejected(s, () => s.incrMany(['a', 'b']), RangeError, /maxBytes/);
     expect(s.size).toBe(0);
+  });
+
+  test('a small budget holds a small map (a pooled map counts only its own blocks), then refuses at it', () => {
+    const m = new IntCounterMap({ maxBytes: 1000 });
+    let n = 0;
+    try {
+      for (; n < 1000; n++) m.incr(n);
+    } catch (e) {
+      expect(e).toBeInstanceOf(RangeError);
+      expect(String(e)).toMatch(/maxBytes budget of 1000/);
+    }
+    expect(n).toBeGreaterThanOrEqual(14);
+    expect(n).toBeLessThan(1000);
+    expect(m.size).toBe(n);
+    expect(m.stats().bytes).toBeLessThanOrEqual(1000);
+    for (let i = 0; i < n; i++) expect(m.get(i)).toBe(1);
   });
 });
 

@@ -4,6 +4,8 @@ import { CounterMap, IntCounterMap, type CounterMapStats } from '../src/index.js
 import { Rng, SPECIAL_STRINGS, longString, type AnyMap } from './helpers/model.js';
 
 const PAGE = 65536;
+/** A table header's heap block in its pool (assembly/header.ts): all a cleared map keeps. */
+const HEADER_BLOCK_BYTES = 64;
 const SLOT_BYTES: Record<string, number> = { int32: 8, int64: 16, str32: 8, str64: 12 };
 
 /** WTF-8 length: UTF-8, lone surrogates as 3 bytes. */
@@ -33,7 +35,10 @@ function checkStats(m: AnyMap): CounterMapStats {
   expect(st.size).toBe(n);
   expect(st.size).toBe(m.size);
   if (st.layout === 'none') {
-    expect(st).toMatchObject({ size: 0, capacity: 0, tombstones: 0, bytes: 0, bytesPerEntry: 0, loadFactor: 0, tableBytes: 0, keyBytes: 0 });
+    expect(st).toMatchObject({ size: 0, capacity: 0, tombstones: 0, bytesPerEntry: 0, loadFactor: 0, tableBytes: 0, keyBytes: 0 });
+    // No slots and no keys: at most the map's header in its pool.
+    expect(st.bytes).toBeLessThanOrEqual(HEADER_BLOCK_BYTES);
+    expect(st.memory).not.toBe('own');
     return st;
   }
   expect(st.capacity % 16).toBe(0);
@@ -42,7 +47,9 @@ function checkStats(m: AnyMap): CounterMapStats {
   expect(st.size + st.tombstones).toBeLessThanOrEqual(st.capacity - st.capacity / 8);
   expect(st.tombstones).toBeGreaterThanOrEqual(0);
   expect(st.loadFactor).toBeCloseTo(st.size / st.capacity, 12);
-  expect(st.bytes % PAGE).toBe(0);
+  // An own memory is whole pages; a pooled table is heap blocks of 16-byte granules.
+  if (st.memory === 'own') expect(st.bytes % PAGE).toBe(0);
+  else expect(st.bytes % 16).toBe(0);
   expect(st.bytes).toBeGreaterThan(0);
   expect(st.bytes).toBeLessThanOrEqual(st.maxBytes);
   expect(st.bytesPerEntry).toBe(st.size === 0 ? 0 : st.bytes / st.size);
@@ -81,6 +88,7 @@ describe('stats', () => {
         probeLengthMean: 0,
         probeLengthMax: 0,
         layout: 'none',
+        memory: 'none',
         rebuilds: 0,
         maxBytes: 2 ** 32,
       });
@@ -194,17 +202,20 @@ describe('stats', () => {
     expect(m.stats().keyBytes).toBe(0);
   });
 
-  test('bytes is 0 after clear()', () => {
-    const s = new CounterMap();
-    for (let i = 0; i < 20000; i++) s.incr(`k${i}`);
-    expect(s.stats().bytes).toBeGreaterThan(0);
-    s.clear();
-    expect(s.stats().bytes).toBe(0);
-    expect(s.stats().layout).toBe('none');
-    const n = new IntCounterMap();
-    for (let i = 0; i < 20000; i++) n.incr(i);
-    n.clear();
-    expect(n.stats().bytes).toBe(0);
+  test('after clear() a map holds only its header: no slots, no keys, no own memory', () => {
+    for (const count of [20000, 200000]) {
+      const s = new CounterMap();
+      for (let i = 0; i < count; i++) s.incr(`k${i}`);
+      expect(s.stats().bytes).toBeGreaterThan(count);
+      s.clear();
+      expect(s.stats()).toMatchObject({ size: 0, capacity: 0, keyBytes: 0, tableBytes: 0, layout: 'none', memory: 'shared' });
+      expect(s.stats().bytes).toBe(HEADER_BLOCK_BYTES);
+      const n = new IntCounterMap();
+      for (let i = 0; i < count; i++) n.incr(i);
+      n.clear();
+      expect(n.stats().bytes).toBe(HEADER_BLOCK_BYTES);
+      expect(n.stats().memory).toBe('shared');
+    }
   });
 
   test('bytes drops after deleting 99% of 200k keys (both kinds)', () => {

@@ -1,0 +1,93 @@
+// A table is a value: its state lives in a header in linear memory, and every
+// table function takes the header's address `t` first (as hashbrown's
+// RawTable is a struct the map owns). One instance of the module can then host
+// any number of tables (a pool, heap.ts), or one big table in a memory of its
+// own.
+//
+//   offset  field        what it holds
+//   0       table        address of group 0 (0 when the table holds no slots)
+//   4       groups       groups of 16 slots; capacity is groups * 16
+//   8       items        live entries
+//   12      tombstones   DELETED control bytes
+//   16      growthLeft   EMPTY slots that may still be filled before 7/8 load
+//   20      arena        address of the key arena's first byte (string keys)
+//   24      arenaUsed    bytes of the arena in use: records are appended here
+//   28      arenaCap     bytes the arena may use before it must grow (JS asks)
+//   32      garbage      bytes of arena records whose key was erased
+//   36      version      bumped by every change: iterators compare it
+//   40      seed         64-bit hash seed, drawn at random per table
+//   48      layout       slot layout (layout.ts)
+//   49      mode         POOLED: table and arena are heap blocks
+//                        OWN: the only table of its instance, laid out by hand
+//   52      rebuilds     times the table was moved (grow, shrink, widen, compact)
+//
+// 56 bytes: with the allocator's 4-byte block header it fits a 64-byte block.
+// Slots of string keys hold a record's offset from `arena`, not its address,
+// so the arena can be reallocated (moved) without touching the table.
+
+// @ts-ignore: decorator
+@inline export const HEADER_BYTES: u32 = 56;
+
+// @ts-ignore: decorator
+@inline export const MODE_POOLED: u8 = 0;
+// @ts-ignore: decorator
+@inline export const MODE_OWN: u8 = 1;
+
+// @ts-ignore: decorator
+@inline export function tableOf(t: usize): usize { return <usize>load<u32>(t, 0); }
+// @ts-ignore: decorator
+@inline export function setTable(t: usize, v: usize): void { store<u32>(t, <u32>v, 0); }
+// @ts-ignore: decorator
+@inline export function groupsOf(t: usize): u32 { return load<u32>(t, 4); }
+// @ts-ignore: decorator
+@inline export function setGroups(t: usize, v: u32): void { store<u32>(t, v, 4); }
+// @ts-ignore: decorator
+@inline export function capacityOf(t: usize): u32 { return load<u32>(t, 4) << 4; }
+// @ts-ignore: decorator
+@inline export function itemsOf(t: usize): u32 { return load<u32>(t, 8); }
+// @ts-ignore: decorator
+@inline export function setItems(t: usize, v: u32): void { store<u32>(t, v, 8); }
+// @ts-ignore: decorator
+@inline export function tombstonesOf(t: usize): u32 { return load<u32>(t, 12); }
+// @ts-ignore: decorator
+@inline export function setTombstones(t: usize, v: u32): void { store<u32>(t, v, 12); }
+// @ts-ignore: decorator
+@inline export function growthLeftOf(t: usize): u32 { return load<u32>(t, 16); }
+// @ts-ignore: decorator
+@inline export function setGrowthLeft(t: usize, v: u32): void { store<u32>(t, v, 16); }
+// @ts-ignore: decorator
+@inline export function arenaOf(t: usize): usize { return <usize>load<u32>(t, 20); }
+// @ts-ignore: decorator
+@inline export function setArena(t: usize, v: usize): void { store<u32>(t, <u32>v, 20); }
+// @ts-ignore: decorator
+@inline export function arenaUsedOf(t: usize): u32 { return load<u32>(t, 24); }
+// @ts-ignore: decorator
+@inline export function setArenaUsed(t: usize, v: u32): void { store<u32>(t, v, 24); }
+// @ts-ignore: decorator
+@inline export function arenaCapOf(t: usize): u32 { return load<u32>(t, 28); }
+// @ts-ignore: decorator
+@inline export function setArenaCap(t: usize, v: u32): void { store<u32>(t, v, 28); }
+// @ts-ignore: decorator
+@inline export function garbageOf(t: usize): u32 { return load<u32>(t, 32); }
+// @ts-ignore: decorator
+@inline export function setGarbage(t: usize, v: u32): void { store<u32>(t, v, 32); }
+// @ts-ignore: decorator
+@inline export function versionOf(t: usize): u32 { return load<u32>(t, 36); }
+// @ts-ignore: decorator
+@inline export function touch(t: usize): void { store<u32>(t, load<u32>(t, 36) + 1, 36); }
+// @ts-ignore: decorator
+@inline export function seedOf(t: usize): u64 { return load<u64>(t, 40); }
+// @ts-ignore: decorator
+@inline export function setSeed(t: usize, v: u64): void { store<u64>(t, v, 40); }
+// @ts-ignore: decorator
+@inline export function layoutOf(t: usize): i32 { return <i32>load<u8>(t, 48); }
+// @ts-ignore: decorator
+@inline export function setLayout(t: usize, v: i32): void { store<u8>(t, <u8>v, 48); }
+// @ts-ignore: decorator
+@inline export function modeOf(t: usize): u8 { return load<u8>(t, 49); }
+// @ts-ignore: decorator
+@inline export function setMode(t: usize, v: u8): void { store<u8>(t, v, 49); }
+// @ts-ignore: decorator
+@inline export function rebuildsOf(t: usize): u32 { return load<u32>(t, 52); }
+// @ts-ignore: decorator
+@inline export function countRebuild(t: usize): void { store<u32>(t, load<u32>(t, 52) + 1, 52); }

@@ -1,0 +1,136 @@
+// Pools: instances of the core that host many small tables, so that a map
+// costs what its entries cost whether a process holds one map or a million
+// (a map of its own instance costs at least 64 KiB, ~50 µs to make, and V8
+// allows only a few thousand wasm memories per process).
+//
+// A wasm memory never shrinks, so one pool for every map would keep the peak
+// of a program that once held a million maps forever (Go's never-shrinking
+// map, golang/go#20135). Instead new tables go to the current pool until its
+// heap holds POOL_SOFT_BYTES, then to another pool with room, or a new one;
+// and a pool whose last table is gone is dropped, its memory given back to
+// the engine (the current pool is kept while it is small, so that creating
+// and dropping one map in a loop does not make an instance each time).
+//
+// A map's table header stays in its pool for the map's whole life, even when
+// the table moves into an instance of its own (a big map): the header is the
+// map's identity for the FinalizationRegistry, whose held value is the
+// header's address. A map dropped without dispose() is reclaimed when the
+// registry reports it; dispose() frees the table at once and leaves the
+// header (56 bytes) for the registry, so no block is freed twice and no
+// header is reused while a stale reference to its map exists.
+
+import { Core } from './core.js';
+
+/** A pool takes new tables until its heap holds this much. */
+const POOL_SOFT_BYTES = 32 << 20;
+/** Another pool is reused for new tables when its heap holds less than this. */
+const POOL_REUSE_BYTES = POOL_SOFT_BYTES >> 1;
+/** The current pool is kept when it empties if its memory is at most this. */
+const KEEP_EMPTY_POOL_BYTES = 1 << 20;
+
+/** One shared instance and the tables it hosts. */
+export class Pool extends Core {
+  /** Headers allocated here and not yet freed (live maps, and disposed ones not yet collected). */
+  tables = 0;
+  /** Own instances of the big maps whose headers live here, by header. */
+  readonly owners = new Map<number, Core>();
+  /** Frees the header (and table) of a map that became garbage. */
+  readonly registry: FinalizationRegistry<number>;
+
+  constructor() {
+    super();
+    this.registry = new FinalizationRegistry((t: number) => reclaim(this, t));
+  }
+
+  /** Heap bytes that tables hold in this pool. */
+  inUse(): number {
+    return this.ex.heap_in_use();
+  }
+}
+
+const pools: Pool[] = [];
+let current: Pool | null = null;
+
+/** The pool a new table goes to. */
+export function poolForNewTable(): Pool {
+  if (current !== null && current.inUse() < POOL_SOFT_BYTES) return current;
+  let pick: Pool | null = null;
+  for (const p of pools) {
+    if (p !== current && p.inUse() < POOL_REUSE_BYTES && (pick === null || p.inUse() < pick.inUse())) pick = p;
+  }
+  if (pick === null) {
+    pick = new Pool();
+    pools.push(pick);
+  }
+  current = pick;
+  return pick;
+}
+
+function reclaim(pool: Pool, t: number): void {
+  pool.owners.delete(t);
+  pool.ex.header_free(t);
+  pool.tables--;
+  if (pool.tables === 0) maybeDrop(pool);
+}
+
+function maybeDrop(pool: Pool): void {
+  if (pool === current && pool.bytes <= KEEP_EMPTY_POOL_BYTES) return;
+  const i = pools.indexOf(pool);
+  if (i >= 0) pools.splice(i, 1);
+  if (pool === current) current = null;
+}
+
+/** What `memoryStats()` reports: the WebAssembly memory of every map in this process (or page). */
+export interface MemoryStats {
+  /** Shared instances (pools) hosting small maps. */
+  pools: number;
+  /** Bytes of the pools' memories. */
+  poolBytes: number;
+  /** Bytes of those that tables hold now (the rest is free heap, reused by the next tables). */
+  poolBytesInUse: number;
+  /** Maps whose table lives in a pool (disposed ones count until they are garbage collected). */
+  pooledMaps: number;
+  /** Big maps whose table owns an instance and memory of its own. */
+  ownMaps: number;
+  /** Bytes of those own memories. */
+  ownBytes: number;
+}
+
+/**
+ * The WebAssembly memory that tophash holds in this process (or page): the
+ * shared pools and the big maps' own memories. `stats().bytes` of each map
+ * adds up to `poolBytesInUse + ownBytes`, give or take maps not yet collected.
+ */
+export function memoryStats(): MemoryStats {
+  let poolBytes = 0;
+  let inUse = 0;
+  let tables = 0;
+  let ownMaps = 0;
+  let ownBytes = 0;
+  for (const p of pools) {
+    poolBytes += p.bytes;
+    inUse += p.inUse();
+    tables += p.tables;
+    ownMaps += p.owners.size;
+    for (const c of p.owners.values()) ownBytes += c.bytes;
+  }
+  return { pools: pools.length, poolBytes, poolBytesInUse: inUse, pooledMaps: tables - ownMaps, ownMaps, ownBytes };
+}
+
+/**
+ * A random 64-bit seed per table, as two u32 words. Drawn from
+ * crypto.getRandomValues 512 words at a time: one call per new map would cost
+ * more than the map.
+ */
+const seeds = new Uint32Array(512);
+let seedAt = seeds.length;
+
+export function nextSeedWord(): number {
+  if (seedAt === seeds.length) {
+    const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
+    if (c?.getRandomValues) c.getRandomValues(seeds);
+    else for (let i = 0; i < seeds.length; i++) seeds[i] = (Math.random() * 2 ** 32) >>> 0;
+    seedAt = 0;
+  }
+  return seeds[seedAt++]!;
+}
