@@ -5,7 +5,7 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { capacityOf, itemsOf, tombstonesOf, arenaUsedOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { keyLen, keyPtr, fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
@@ -28,7 +28,8 @@ export function header_free(t: usize): void { headerFree(t); }
 export function table_release(t: usize): void { tableRelease(t); }
 export function table_resize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 { return tableResize(t, layout, groups, maxBytes); }
 export function arena_grow(t: usize, need: u32, maxBytes: f64): f64 { return arenaGrow(t, need, maxBytes); }
-export function arena_compact(t: usize, maxBytes: f64): f64 { return arenaCompact(t, maxBytes); }
+export function arena_compact(t: usize, room: u32, maxBytes: f64): f64 { return arenaCompact(t, room, maxBytes); }
+export function arena_capacity(t: usize): u32 { return arenaCapOf(t); }
 export function arena_need(): u32 { return arenaNeed; }
 export function held_bytes(t: usize): f64 { return heldBytes(t); }
 export function heap_in_use(): f64 { return <f64>heapInUse; }

@@ -159,15 +159,16 @@ function reallocBlock(p: usize, size: usize): usize {
 
 /**
  * Drops the erased keys' records from a pooled table's arena: a new arena of
- * the live records, each slot pointed at its record's new offset. Returns 0,
- * or ERR_MEMORY having changed nothing.
+ * the live records and `room` bytes more, each slot pointed at its record's
+ * new offset. Returns 0, or ERR_MEMORY having changed nothing.
  */
-export function arenaCompact(t: usize, maxBytes: f64): f64 {
+export function arenaCompact(t: usize, room: u32, maxBytes: f64): f64 {
   const live = arenaUsedOf(t) - garbageOf(t);
   const old = arenaOf(t);
   if (old == 0) return 0;
   const base = heldBytes(t) - <f64>blockBytes(old);
-  const size = max<u32>(live, 16);
+  if (<u64>live + <u64>room > 0xffff0000) return ERR_MEMORY;
+  const size = max<u32>(live + room, 16);
   if (base + <f64>blockCost(size) > maxBytes) return ERR_MEMORY;
   const at = blockAlloc(size);
   const layout = layoutOf(t);
@@ -186,7 +187,7 @@ export function arenaCompact(t: usize, maxBytes: f64): f64 {
   setArenaUsed(t, off);
   setArenaCap(t, <u32>(blockBytes(at) - 4));
   setGarbage(t, 0);
-  countRebuild(t);
+  // Not a rebuild of the table: the slots stay where they are.
   touch(t);
   return 0;
 }

@@ -41,9 +41,8 @@ import {
 @inline const U32_MAX: f64 = 4294967295;
 
 /**
- * A pooled table of at most this many bytes of slots never asks to be rebuilt
- * smaller, and is cleared in place when it empties: a counter that empties is
- * usually about to fill again (rounds of counting up and back to zero), and
+ * A table of at most this many bytes of slots is not shrunk while it holds
+ * entries: shrinking saves little, and the next insertions would grow it back.
  * 16 KiB is ~1,800 int entries' worth of slots.
  */
 // @ts-ignore: decorator
@@ -55,17 +54,24 @@ import {
 }
 
 /**
- * Whether the table holds far more memory than its entries need: under 1/16
- * full (or empty) past KEEP_TABLE_BYTES, or an arena that is mostly erased
- * keys. Shrinking at 1/16 (to a table ~60% full) leaves room for the map to
- * grow back a long way before the next rebuild.
+ * Whether the table holds far more memory than its entries need, so that JS
+ * should rebuild it smaller (src/base.ts decides how: release, shrink or
+ * compact the arena):
+ *   - it is empty and holds more than one group: its slots go back (a
+ *     one-group table is kept, so a counter toggling between 0 and 1 does
+ *     not allocate on every toggle);
+ *   - it is under 1/16 full and past KEEP_TABLE_BYTES (shrinking to ~60%
+ *     full leaves room to grow back a long way before the next rebuild);
+ *   - its arena is mostly erased keys (past 4 KiB in a pool, 64 KiB in an
+ *     own instance, where compaction means a new instance).
  */
 export function rebuildAdvised<K, C>(t: usize): bool {
   const garbage = garbageOf(t);
   if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return true;
-  if (<u64>groupsOf(t) * strideFor<K, C>() <= KEEP_TABLE_BYTES) return false;
   const items = itemsOf(t);
-  return items == 0 || (<u64>items << 4) < <u64>capacityOf(t);
+  if (items == 0) return groupsOf(t) > 1 || modeOf(t) == MODE_OWN;
+  if (<u64>groupsOf(t) * strideFor<K, C>() <= KEEP_TABLE_BYTES) return false;
+  return (<u64>items << 4) < <u64>capacityOf(t);
 }
 
 function afterErase<K, C>(t: usize): f64 {

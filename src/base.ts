@@ -1,5 +1,5 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
-import { Pool, poolForNewTable, nextSeedWord } from './pools.js';
+import { Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
@@ -40,6 +40,9 @@ const SLOT_BYTES = [8, 16, 8, 12] as const;
  * tables with no per-map page and reuses freed blocks.
  */
 const OWN_BYTES = 1 << 20;
+
+/** Slot bytes a table keeps while it holds entries (KEEP_TABLE_BYTES in assembly/ops.ts). */
+const KEEP_TABLE_BYTES = 16384;
 
 function groupsFor(entries: number, load: number): number {
   return Math.max(1, Math.ceil(entries / load / GROUP));
@@ -144,8 +147,13 @@ export abstract class CounterMapBase<K> {
     return c instanceof Own ? [c.home, c.homeT] : [c as Pool, this._t];
   }
 
-  /** @internal The map's first insertion: a header in a pool, registered for reclaiming. */
-  private _createHeader(): void {
+  /**
+   * @internal The map's first insertion: a header in a pool, and its table.
+   * The header is registered for reclaiming only once the table exists; if
+   * making the table fails, the header is freed and the map holds nothing,
+   * exactly as before the call.
+   */
+  private _create(): void {
     const pool = poolForNewTable();
     let t: number;
     try {
@@ -154,9 +162,17 @@ export abstract class CounterMapBase<K> {
       throw memoryError(this._name, 64, this._o.maxBytes, e);
     }
     pool.tables++;
-    pool.registry.register(this, t);
     this._c = pool;
     this._t = t;
+    try {
+      this._rebuild('create');
+    } catch (e) {
+      freeHeader(pool, t);
+      this._c = null;
+      this._t = 0;
+      throw e;
+    }
+    pool.registry.register(this, t);
   }
 
   /**
@@ -167,8 +183,8 @@ export abstract class CounterMapBase<K> {
    * the table stays as it was and a RangeError is thrown.
    */
   protected _rebuild(why: Rebuild, need = 0): void {
-    if (this._c === null) this._createHeader();
-    const c = this._c!;
+    if (this._c === null) return this._create();
+    const c = this._c;
     const t = this._t;
     const ex = c.ex;
     const items = ex.size(t);
@@ -191,10 +207,14 @@ export abstract class CounterMapBase<K> {
     const own = c instanceof Own;
     const max = this._o.maxBytes;
     if (own ? bytes >= OWN_BYTES / 4 : bytes > OWN_BYTES) {
-      // Arena room for an own table is the tail of its memory: it grows in place.
-      if (own && why === 'arena') return this._check(ex.arena_grow(t, need, max), c);
-      // Room to append after a move, so that the insert waiting for it fits.
-      this._moveToOwn(layout, groups, why === 'arena' ? arenaBytes + (arenaBytes >> 3) : arenaBytes);
+      if (own && why === 'arena') {
+        // Arena room for an own table is the tail of its memory: it grows in
+        // place, unless the budget stops it and erased keys can make room.
+        const r = ex.arena_grow(t, need, max);
+        if (r !== ERR_MEMORY || ex.arena_garbage(t) === 0) return this._check(r, c);
+      }
+      // After a move for arena room, more room to append (amortized growth).
+      this._moveToOwn(layout, groups, arenaBytes, why === 'arena' ? arenaBytes >> 3 : 0);
       return;
     }
     if (own) {
@@ -202,20 +222,37 @@ export abstract class CounterMapBase<K> {
       return;
     }
     try {
-      if (why === 'arena') {
-        this._check(ex.arena_grow(t, need, max), c);
-      } else if (why === 'compact') {
-        this._check(ex.arena_compact(t, max), c);
-      } else if (groups === 0) {
-        ex.table_release(t);
-      } else {
-        if (groups !== oldGroups || layout !== ex.layout_id(t)) this._check(ex.table_resize(t, layout, groups, max), c);
-        if (why === 'shrink' && ex.arena_garbage(t) > live) this._check(ex.arena_compact(t, max), c);
+      let r = this._resizeInPool(why, layout, groups, oldGroups, need);
+      if (r === ERR_MEMORY && why !== 'compact' && ex.arena_garbage(t) > 0) {
+        // At the budget, erased keys' records are what can make room.
+        this._check(ex.arena_compact(t, why === 'arena' ? need : 0, max), c);
+        r = this._resizeInPool(why, layout, groups, oldGroups, need);
       }
+      this._check(r, c);
     } catch (e) {
       if (isTrap(e)) throw memoryError(this._name, ex.held_bytes(t) + bytes, max, e);
       throw e;
     }
+  }
+
+  /** @internal One rebuild step of a pooled table; 0 or ERR_MEMORY. */
+  private _resizeInPool(why: Rebuild, layout: number, groups: number, oldGroups: number, need: number): number {
+    const ex = this._c!.ex;
+    const t = this._t;
+    const max = this._o.maxBytes;
+    if (why === 'arena') return ex.arena_bytes(t) + need <= ex.arena_capacity(t) ? 0 : ex.arena_grow(t, need, max);
+    if (why === 'compact') return ex.arena_compact(t, 0, max);
+    if (groups === 0) {
+      ex.table_release(t);
+      return 0;
+    }
+    if (groups !== oldGroups || layout !== ex.layout_id(t)) {
+      const r = ex.table_resize(t, layout, groups, max);
+      if (r < 0) return r;
+    }
+    const garbage = ex.arena_garbage(t);
+    if (why === 'shrink' && garbage > ex.arena_bytes(t) - garbage) return ex.arena_compact(t, 0, max);
+    return 0;
   }
 
   /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
@@ -230,7 +267,7 @@ export abstract class CounterMapBase<K> {
   }
 
   /** @internal Moves the table into a fresh instance of its own. */
-  private _moveToOwn(layout: number, groups: number, arenaBytes: number): void {
+  private _moveToOwn(layout: number, groups: number, arenaBytes: number, slack: number): void {
     const [home, homeT] = this._home();
     const max = this._o.maxBytes;
     let own: Own;
@@ -239,7 +276,9 @@ export abstract class CounterMapBase<K> {
     } catch (e) {
       throw memoryError(this._name, PAGE, max, e);
     }
-    const need = Math.ceil(own.ex.own_bytes_needed(layout, groups, arenaBytes) / PAGE) * PAGE;
+    const pages = (bytes: number): number => Math.ceil(own.ex.own_bytes_needed(layout, groups, bytes) / PAGE) * PAGE;
+    if (slack > 0 && pages(arenaBytes + slack) <= max) arenaBytes += slack;
+    const need = pages(arenaBytes);
     if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
     const ot = own.ex.own_init(layout, groups, nextSeedWord(), nextSeedWord(), arenaBytes, Math.floor(max / PAGE)) >>> 0;
     if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
@@ -386,8 +425,17 @@ export abstract class CounterMapBase<K> {
    * keeps its larger table and stays correct.
    */
   protected _shrink(): void {
+    const c = this._c!;
+    const ex = c.ex;
+    const t = this._t;
+    const items = ex.size(t);
+    // The arena alone may be what is oversized: then only it is compacted
+    // (the same rules as rebuildAdvised in assembly/ops.ts).
+    const slots = ex.capacity_slots(t);
+    const oversized = items === 0 ? slots > GROUP || c instanceof Own : ex.table_bytes(t) > KEEP_TABLE_BYTES && items * 16 < slots;
+    const garbage = ex.arena_garbage(t);
     try {
-      this._rebuild('shrink');
+      this._rebuild(!oversized && garbage > ex.arena_bytes(t) - garbage ? 'compact' : 'shrink');
     } catch {
       // Keep the current table.
     }

@@ -39,7 +39,7 @@ export class Pool extends Core {
 
   constructor() {
     super();
-    this.registry = new FinalizationRegistry((t: number) => reclaim(this, t));
+    this.registry = new FinalizationRegistry((t: number) => freeHeader(this, t));
   }
 
   /** Heap bytes that tables hold in this pool. */
@@ -66,7 +66,8 @@ export function poolForNewTable(): Pool {
   return pick;
 }
 
-function reclaim(pool: Pool, t: number): void {
+/** Frees a header (and whatever table it still has): its map is gone, or was never made. */
+export function freeHeader(pool: Pool, t: number): void {
   pool.owners.delete(t);
   pool.ex.header_free(t);
   pool.tables--;

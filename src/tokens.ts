@@ -124,6 +124,16 @@ function validateUtf8(carry: Uint8Array, bytes: Uint8Array, final: boolean, wher
   } while (src < total);
 }
 
+/** Whether `carry + bytes[pos..]` holds a token that this pass would count. */
+function hasToken(carry: Uint8Array, bytes: Uint8Array, pos: number, final: boolean, table: Uint8Array): boolean {
+  if (carry.length > 0) return true;
+  let end = bytes.length;
+  // Without `final`, bytes after the last separator are carried, not counted.
+  if (!final) while (end > pos && table[bytes[end - 1]!] === 0) end--;
+  for (let i = pos; i < end; i++) if (table[bytes[i]!] === 0) return true;
+  return false;
+}
+
 function lowercaseAscii(b: Uint8Array): void {
   for (let i = 0; i < b.length; i++) if (b[i]! - 65 < 26 && b[i]! >= 65) b[i] = b[i]! | 0x20;
 }
@@ -200,6 +210,17 @@ export class TokenCounter {
     let pos = 0;
     while (counted < limit && !(pos === bytes.length && (!final || carry.length === 0))) {
       let c: Core | null;
+      // A map that holds no table yet makes none for input with no token.
+      if (!sink._hasCore() && !hasToken(carry, bytes, pos, final, table)) {
+        // Nothing to count yet: only a token the input ends in, carried over.
+        if (!final) {
+          let start = bytes.length;
+          while (start > pos && table[bytes[start - 1]!] === 0) start--;
+          carry = bytes.slice(start);
+        }
+        pos = bytes.length;
+        break;
+      }
       try {
         c = sink._coreFor(by > 0);
       } catch (error) {

@@ -13,7 +13,8 @@ export interface CoreExports {
   table_release(t: number): void;
   table_resize(t: number, layout: number, groups: number, maxBytes: number): number;
   arena_grow(t: number, need: number, maxBytes: number): number;
-  arena_compact(t: number, maxBytes: number): number;
+  arena_compact(t: number, room: number, maxBytes: number): number;
+  arena_capacity(t: number): number;
   arena_need(): number;
   held_bytes(t: number): number;
   heap_in_use(): number;

@@ -178,7 +178,7 @@ function run(o: RunOptions): Seen {
       log.push('clear()');
       m.clear();
       model.clear();
-      if (m.stats().bytes !== 0) throw new Error('bytes after clear() is not 0');
+      if (m.stats().bytes > 64 || m.stats().capacity !== 0) throw new Error('after clear() the map holds more than its 64-byte header');
     } else if (x < 0.75) {
       const n = r.chance(0.3) ? undefined : r.int(60);
       if (model.size <= 5000 || r.chance(0.02)) checkMostCommon(m, model, n);
