@@ -102,15 +102,13 @@ function insert<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64, n: f64):
   return n;
 }
 
-// @ts-ignore: decorator
-@inline export function get<K, C>(t: usize, key: i64, ptr: usize, len: u32): f64 {
+export function get<K, C>(t: usize, key: i64, ptr: usize, len: u32): f64 {
   const i = find<K, C>(t, key, ptr, len, hashKey<K>(t, key, ptr, len));
   return i < 0 ? 0 : countAt<K, C>(t, <u32>i);
 }
 
 /** Adds `by` (a safe integer) to the count in slot i; a result <= 0 deletes it. */
-// @ts-ignore: decorator
-@inline export function incrAt<K, C>(t: usize, i: u32, by: f64): f64 {
+export function incrAt<K, C>(t: usize, i: u32, by: f64): f64 {
   if (sizeof<C>() == 4) {
     // Narrow counts in integer arithmetic: no float round trip on the hot
     // path. A u32 count plus a safe-integer step cannot overflow i64.

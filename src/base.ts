@@ -1,5 +1,5 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
-import { Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js';
+import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
@@ -50,13 +50,6 @@ function groupsFor(entries: number, load: number): number {
 
 function tableBytesFor(layout: number, groups: number): number {
   return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
-}
-
-/** A big map's instance: its one table, and the header it keeps in its pool. */
-export class Own extends Core {
-  constructor(readonly home: Pool, readonly homeT: number) {
-    super();
-  }
 }
 
 /** A batch that stopped part way: `done` keys were applied, then `error`. */

@@ -2,4 +2,4 @@ export { CounterMap } from './counter-map.js';
 export { IntCounterMap, type IntKeys } from './int-counter-map.js';
 export type { CounterMapOptions, CounterMapStats } from './types.js';
 export { TokenCounter, type TokenOptions } from './tokens.js';
-export { memoryStats, type MemoryStats } from './pools.js';
+export { memoryStats, type MemoryStats } from './memory-stats.js';

@@ -48,7 +48,15 @@ export class Pool extends Core {
   }
 }
 
-const pools: Pool[] = [];
+/** A big map's instance: its one table, and the header it keeps in its pool. */
+export class Own extends Core {
+  constructor(readonly home: Pool, readonly homeT: number) {
+    super();
+  }
+}
+
+/** @internal Every live pool, the current one included. */
+export const pools: Pool[] = [];
 let current: Pool | null = null;
 
 /** The pool a new table goes to. */
@@ -79,43 +87,6 @@ function maybeDrop(pool: Pool): void {
   const i = pools.indexOf(pool);
   if (i >= 0) pools.splice(i, 1);
   if (pool === current) current = null;
-}
-
-/** What `memoryStats()` reports: the WebAssembly memory of every map in this process (or page). */
-export interface MemoryStats {
-  /** Shared instances (pools) hosting small maps. */
-  pools: number;
-  /** Bytes of the pools' memories. */
-  poolBytes: number;
-  /** Bytes of those that tables hold now (the rest is free heap, reused by the next tables). */
-  poolBytesInUse: number;
-  /** Maps whose table lives in a pool (disposed ones count until they are garbage collected). */
-  pooledMaps: number;
-  /** Big maps whose table owns an instance and memory of its own. */
-  ownMaps: number;
-  /** Bytes of those own memories. */
-  ownBytes: number;
-}
-
-/**
- * The WebAssembly memory that tophash holds in this process (or page): the
- * shared pools and the big maps' own memories. `stats().bytes` of each map
- * adds up to `poolBytesInUse + ownBytes`, give or take maps not yet collected.
- */
-export function memoryStats(): MemoryStats {
-  let poolBytes = 0;
-  let inUse = 0;
-  let tables = 0;
-  let ownMaps = 0;
-  let ownBytes = 0;
-  for (const p of pools) {
-    poolBytes += p.bytes;
-    inUse += p.inUse();
-    tables += p.tables;
-    ownMaps += p.owners.size;
-    for (const c of p.owners.values()) ownBytes += c.bytes;
-  }
-  return { pools: pools.length, poolBytes, poolBytesInUse: inUse, pooledMaps: tables - ownMaps, ownMaps, ownBytes };
 }
 
 /**
