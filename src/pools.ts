@@ -21,8 +21,15 @@
 
 import { Core } from './core.js';
 
-/** A pool takes new tables until its heap holds this much. */
-const POOL_SOFT_BYTES = 32 << 20;
+/**
+ * A pool takes new tables until its heap holds this much. The allocator
+ * (TLSF) doubles its memory whenever it runs out, so a pool filled to just
+ * under a power of two (8 MiB) stays at that size instead of doubling to
+ * 16 MiB for its last few tables. Measured with 200k maps of 25 keys
+ * (91 MB in use): 32 MiB pools held 168 MB of memory (1.84x), these 101 MB
+ * (1.10x) in 12 pools.
+ */
+const POOL_SOFT_BYTES = (8 << 20) - (512 << 10);
 /** Another pool is reused for new tables when its heap holds less than this. */
 const POOL_REUSE_BYTES = POOL_SOFT_BYTES >> 1;
 /** The current pool is kept when it empties if its memory is at most this. */

@@ -9,5 +9,6 @@ import { memory } from './memory.js';
 import { gc } from './gc.js';
 import { scale } from './scale.js';
 import { countTokens } from './count-tokens.js';
+import { manyMaps } from './many-maps.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps];
