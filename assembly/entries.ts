@@ -13,6 +13,7 @@ import { scratch, SCRATCH_BYTES } from "./heap";
 import { slotAt, countAt, nextFull, insertUnique, isStr } from "./table";
 import { keyLen, keyPtr, appendRecord, copyKey, commitRecord, nextKeyPtr } from "./arena";
 import { hashInt, hashBytes } from "./hash";
+import { isArenaKey, arenaKey, inlineLen, packKey, hashKeyBytes, NOT_INLINE } from "./keys";
 import { capacityOf, arenaOf, seedOf, touch } from "./header";
 
 // @ts-ignore: decorator
@@ -24,14 +25,26 @@ import { capacityOf, arenaOf, seedOf, touch } from "./header";
 export let chunkCount: u32 = 0;
 export let chunkBytes: u32 = 0;
 
+/** Where the bytes of the string key in the slot at `s` are: the slot itself, or its arena record. */
+export function keyAddr(t: usize, s: usize): usize {
+  const k = load<u64>(s);
+  if (!isArenaKey(k)) return s;
+  const rec = arenaOf(t) + <usize><u32>k;
+  return keyPtr(rec, keyLen(rec));
+}
+
+/** Length of the string key in the slot at `s`. */
+export function keyLength(t: usize, s: usize): u32 {
+  const k = load<u64>(s);
+  return isArenaKey(k) ? keyLen(arenaOf(t) + <usize><u32>k) : inlineLen(k);
+}
+
 /** Writes the reference of the entry in slot i at `out`. */
 export function writeRef<K, C>(t: usize, out: usize, i: u32): void {
   const s = slotAt<K, C>(t, i);
   if (isStr<K>()) {
-    const rec = arenaOf(t) + <usize>load<u32>(s);
-    const len = keyLen(rec);
-    store<u32>(out, <u32>keyPtr(rec, len));
-    store<u32>(out, len, 4);
+    store<u32>(out, <u32>keyAddr(t, s));
+    store<u32>(out, keyLength(t, s), 4);
   } else {
     store<f64>(out, <f64>load<K>(s));
   }
@@ -64,12 +77,12 @@ export function exportStream<C>(t: usize, cursor: u32): u32 {
   let n: u32 = 0;
   let i = nextFull(t, cursor);
   while (i < cap) {
-    const rec = arenaOf(t) + <usize>load<u32>(slotAt<u32, C>(t, i));
-    const len = keyLen(rec);
+    const s = slotAt<u64, C>(t, i);
+    const len = keyLength(t, s);
     if (p + 12 + <usize>len > end) break;
     store<u32>(p, len);
-    copyKey(p + 4, keyPtr(rec, len), len);
-    store<f64>(p + 4 + len, countAt<u32, C>(t, i));
+    copyKey(p + 4, keyAddr(t, s), len);
+    store<f64>(p + 4 + len, countAt<u64, C>(t, i));
     p += 12 + len;
     n++;
     i = nextFull(t, i + 1);
@@ -99,9 +112,10 @@ export function importStream<C>(t: usize, n: u32): void {
   const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     const len = load<u32>(p);
-    const s = slotAt<u32, C>(t, insertUnique<u32, C>(t, hashBytes(p + 4, len, seed)));
-    store<u32>(s, appendRecord(t, p + 4, len));
-    store<C>(s + 4, <C>load<f64>(p + 4 + len));
+    const k = packKey(p + 4, len);
+    const s = slotAt<u64, C>(t, insertUnique<u64, C>(t, hashKeyBytes(k, p + 4, len, seed)));
+    store<u64>(s, k == NOT_INLINE ? arenaKey(appendRecord(t, p + 4, len)) : k);
+    store<C>(s + 8, <C>load<f64>(p + 4 + len));
     p += 12 + len;
   }
   touch(t);
@@ -109,8 +123,9 @@ export function importStream<C>(t: usize, n: u32): void {
 
 /** Loads one string entry whose key bytes JS already wrote at nextKeyPtr (room made beforehand). */
 export function importRecord<C>(t: usize, len: u32, count: f64): void {
-  const s = slotAt<u32, C>(t, insertUnique<u32, C>(t, hashBytes(nextKeyPtr(t, len), len, seedOf(t))));
-  store<u32>(s, commitRecord(t, len));
-  store<C>(s + 4, <C>count);
+  // Only keys longer than the scratch come this way: never inline.
+  const s = slotAt<u64, C>(t, insertUnique<u64, C>(t, hashBytes(nextKeyPtr(t, len), len, seedOf(t))));
+  store<u64>(s, arenaKey(commitRecord(t, len)));
+  store<C>(s + 8, <C>count);
   touch(t);
 }

@@ -7,15 +7,16 @@ import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
 import { capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
-import { keyLen, keyPtr, fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
+import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
+import { packKey } from "./keys";
 import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
-import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
+import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
 import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
 import {
   headerNew, headerFree, tableRelease, tableResize, arenaGrow, arenaCompact, heldBytes, slotBytesHeld, hasSlots,
-  ownInit, ownBytesNeeded,
+  ownInit, ownBytesNeeded, refusedBytes,
 } from "./lifecycle";
 
 export function scratch_ptr(): usize { return scratch; }
@@ -32,6 +33,7 @@ export function arena_compact(t: usize, room: u32, maxBytes: f64): f64 { return 
 export function arena_capacity(t: usize): u32 { return arenaCapOf(t); }
 export function arena_need(): u32 { return arenaNeed; }
 export function held_bytes(t: usize): f64 { return heldBytes(t); }
+export function refused_bytes(): f64 { return refusedBytes; }
 export function heap_in_use(): f64 { return <f64>heapInUse; }
 export function own_init(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
   return ownInit(layout, groups, seedLo, seedHi, arenaBytes, pages);
@@ -130,39 +132,91 @@ export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
 
 // ---- string keys ------------------------------------------------------------
 
+// A key as bytes in scratch (`len` at `ptr`), or, for keys of up to 8 ASCII
+// characters, as two i32 (lo: chars 0-3, hi: chars 4-6 and the length, or
+// chars 4-7): the inline form of keys.ts, made by the JS caller, so that the
+// commonest keys never go through memory on their way in.
+
+// @ts-ignore: decorator
+@inline function shortKey(lo: u32, hi: u32): u64 {
+  return <u64>lo | (<u64>hi << 32);
+}
+
 export function str_get(t: usize, ptr: usize, len: u32): f64 {
-  return layoutOf(t) == STR64 ? get<u32, f64>(t, 0, ptr, len) : get<u32, u32>(t, 0, ptr, len);
+  const k = <i64>packKey(ptr, len);
+  return layoutOf(t) == STR64 ? get<u64, f64>(t, k, ptr, len) : get<u64, u32>(t, k, ptr, len);
 }
 
 export function str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  return layoutOf(t) == STR64 ? incr<u32, f64>(t, 0, ptr, len, by) : incr<u32, u32>(t, 0, ptr, len, by);
+  const k = <i64>packKey(ptr, len);
+  return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, ptr, len, by) : incr<u64, u32>(t, k, ptr, len, by);
 }
 
 export function str_set(t: usize, ptr: usize, len: u32, n: f64): f64 {
   if (!isSafe(n) || n < 0) return ERR_STEP;
-  return layoutOf(t) == STR64 ? set<u32, f64>(t, 0, ptr, len, n) : set<u32, u32>(t, 0, ptr, len, n);
+  const k = <i64>packKey(ptr, len);
+  return layoutOf(t) == STR64 ? set<u64, f64>(t, k, ptr, len, n) : set<u64, u32>(t, k, ptr, len, n);
 }
 
 export function str_delete(t: usize, ptr: usize, len: u32): f64 {
-  return layoutOf(t) == STR64 ? remove<u32, f64>(t, 0, ptr, len) : remove<u32, u32>(t, 0, ptr, len);
+  const k = <i64>packKey(ptr, len);
+  return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, ptr, len) : remove<u64, u32>(t, k, ptr, len);
 }
 
+export function short_get(t: usize, lo: u32, hi: u32): f64 {
+  const k = <i64>shortKey(lo, hi);
+  return layoutOf(t) == STR64 ? get<u64, f64>(t, k, 0, 0) : get<u64, u32>(t, k, 0, 0);
+}
+
+export function short_incr(t: usize, lo: u32, hi: u32, by: f64): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  const k = <i64>shortKey(lo, hi);
+  return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, 0, 0, by) : incr<u64, u32>(t, k, 0, 0, by);
+}
+
+export function short_set(t: usize, lo: u32, hi: u32, n: f64): f64 {
+  if (!isSafe(n) || n < 0) return ERR_STEP;
+  const k = <i64>shortKey(lo, hi);
+  return layoutOf(t) == STR64 ? set<u64, f64>(t, k, 0, 0, n) : set<u64, u32>(t, k, 0, 0, n);
+}
+
+export function short_delete(t: usize, lo: u32, hi: u32): f64 {
+  const k = <i64>shortKey(lo, hi);
+  return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, 0, 0) : remove<u64, u32>(t, k, 0, 0);
+}
+
+/** Byte 7 of a batch word that announces a key given as bytes. */
+// @ts-ignore: decorator
+@inline const BYTES_WORD: u32 = 0xff000000;
+
+/**
+ * A batch in scratch is 8-byte words, one or more per key: a short ASCII key
+ * is its inline form (as short_incr takes it); any other key is a word
+ * [u32 byte length][u32 0xFF000000] followed by its bytes, padded to 8.
+ */
 function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
   let p = scratch;
   for (let j: u32 = 0; j < n; j++) {
-    const len = load<u32>(p);
-    const r = incr<u32, C>(t, 0, p + 4, len, by);
+    const hi = load<u32>(p, 4);
+    let r: f64;
+    if (hi != BYTES_WORD) {
+      r = incr<u64, C>(t, <i64>shortKey(load<u32>(p), hi), 0, 0, by);
+      p += 8;
+    } else {
+      const len = load<u32>(p);
+      r = incr<u64, C>(t, <i64>packKey(p + 8, len), p + 8, len, by);
+      p += 8 + ((<usize>len + 7) & ~7);
+    }
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
     }
-    p += 4 + len;
   }
   return <f64>n;
 }
 
-/** Adds `by` to each of `n` keys in scratch as [u32 length][bytes] records. */
+/** Adds `by` to each of the `n` keys of the batch in scratch (incrManyStr). */
 export function str_incr_many(t: usize, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
   return layoutOf(t) == STR64 ? incrManyStr<f64>(t, n, by) : incrManyStr<u32>(t, n, by);
@@ -185,13 +239,13 @@ export function long_insert(t: usize, n: f64): f64 {
 
 /** Adds `by` to the count of the string key in slot i (a found long key). */
 export function slot_incr(t: usize, i: u32, by: f64): f64 {
-  return layoutOf(t) == STR64 ? incrAt<u32, f64>(t, i, by) : incrAt<u32, u32>(t, i, by);
+  return layoutOf(t) == STR64 ? incrAt<u64, f64>(t, i, by) : incrAt<u64, u32>(t, i, by);
 }
 export function slot_set(t: usize, i: u32, n: f64): f64 {
-  return layoutOf(t) == STR64 ? setAt<u32, f64>(t, i, n) : setAt<u32, u32>(t, i, n);
+  return layoutOf(t) == STR64 ? setAt<u64, f64>(t, i, n) : setAt<u64, u32>(t, i, n);
 }
 export function slot_delete(t: usize, i: u32): f64 {
-  return layoutOf(t) == STR64 ? removeAt<u32, f64>(t, i) : removeAt<u32, u32>(t, i);
+  return layoutOf(t) == STR64 ? removeAt<u64, f64>(t, i) : removeAt<u64, u32>(t, i);
 }
 
 // ---- whole-table calls -----------------------------------------------------
@@ -213,8 +267,8 @@ export function advice(t: usize): bool {
   const l = layoutOf(t);
   if (l == INT32) return rebuildAdvised<i32, u32>(t);
   if (l == INT64) return rebuildAdvised<i64, f64>(t);
-  if (l == STR32) return rebuildAdvised<u32, u32>(t);
-  return rebuildAdvised<u32, f64>(t);
+  if (l == STR32) return rebuildAdvised<u64, u32>(t);
+  return rebuildAdvised<u64, f64>(t);
 }
 export function layout_id(t: usize): i32 { return layoutOf(t); }
 export function err_index(): u32 { return errIndex; }
@@ -225,8 +279,8 @@ export function probe_stats(t: usize): void {
   const l = layoutOf(t);
   if (l == INT32) measureProbes<i32, u32>(t);
   else if (l == INT64) measureProbes<i64, f64>(t);
-  else if (l == STR32) measureProbes<u32, u32>(t);
-  else measureProbes<u32, f64>(t);
+  else if (l == STR32) measureProbes<u64, u32>(t);
+  else measureProbes<u64, f64>(t);
 }
 export function probe_sum(): f64 { return probeSum; }
 export function probe_max(): u32 { return probeMax; }
@@ -235,8 +289,8 @@ export function read_refs(t: usize, cursor: u32): u32 {
   const l = layoutOf(t);
   if (l == INT32) return readRefs<i32, u32>(t, cursor);
   if (l == INT64) return readRefs<i64, f64>(t, cursor);
-  if (l == STR32) return readRefs<u32, u32>(t, cursor);
-  return readRefs<u32, f64>(t, cursor);
+  if (l == STR32) return readRefs<u64, u32>(t, cursor);
+  return readRefs<u64, f64>(t, cursor);
 }
 
 export function export_stream(t: usize, cursor: u32): u32 {
@@ -265,33 +319,29 @@ export function import_record(t: usize, len: u32, count: f64): void {
 }
 
 export function slot_key_ptr(t: usize, i: u32): usize {
-  const rec = arenaRec(t, i);
-  return keyPtr(rec, keyLen(rec));
+  return keyAddr(t, slotAddr(t, i, layoutOf(t)));
 }
 export function slot_key_len(t: usize, i: u32): u32 {
-  return keyLen(arenaRec(t, i));
-}
-function arenaRec(t: usize, i: u32): usize {
-  return (<usize>load<u32>(t, 20)) + <usize>load<u32>(slotAddr(t, i, layoutOf(t)));
+  return keyLength(t, slotAddr(t, i, layoutOf(t)));
 }
 export function slot_count(t: usize, i: u32): f64 {
-  return layoutOf(t) == STR64 ? countAt<u32, f64>(t, i) : countAt<u32, u32>(t, i);
+  return layoutOf(t) == STR64 ? countAt<u64, f64>(t, i) : countAt<u64, u32>(t, i);
 }
 
 export function top_k(t: usize, k: u32): i32 {
   const l = layoutOf(t);
   if (l == INT32) return topK<i32, u32>(t, k);
   if (l == INT64) return topK<i64, f64>(t, k);
-  if (l == STR32) return topK<u32, u32>(t, k);
-  return topK<u32, f64>(t, k);
+  if (l == STR32) return topK<u64, u32>(t, k);
+  return topK<u64, f64>(t, k);
 }
 
 export function read_top(t: usize, from: u32): u32 {
   const l = layoutOf(t);
   if (l == INT32) return readTop<i32, u32>(t, from);
   if (l == INT64) return readTop<i64, f64>(t, from);
-  if (l == STR32) return readTop<u32, u32>(t, from);
-  return readTop<u32, f64>(t, from);
+  if (l == STR32) return readTop<u64, u32>(t, from);
+  return readTop<u64, f64>(t, from);
 }
 export function top_free(): void { topFree(); }
 

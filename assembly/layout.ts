@@ -7,15 +7,15 @@
 /** Any safe-integer key and count: i64 key, f64 count, 16-byte slots. */
 // @ts-ignore: decorator
 @inline export const INT64: i32 = 1;
-/** String keys (arena record offset), counts that fit u32: 8-byte slots. */
+/** String keys (inline up to 8 bytes, else an arena reference: keys.ts), counts that fit u32: 12-byte slots. */
 // @ts-ignore: decorator
 @inline export const STR32: i32 = 2;
-/** String keys, any safe-integer count: 12-byte slots. */
+/** String keys, any safe-integer count: 16-byte slots. */
 // @ts-ignore: decorator
 @inline export const STR64: i32 = 3;
 
 export function slotBytes(l: i32): u32 {
-  return l == INT64 ? 16 : l == STR64 ? 12 : 8;
+  return l == INT32 ? 8 : l == STR32 ? 12 : 16;
 }
 
 /** Bytes per group of a layout: 16 control bytes and 16 slots. */

@@ -16,7 +16,17 @@ import { INT32, INT64, STR32, STR64, strideOf } from "./layout";
 import { resetTable, moveEntries, nextFull, slotAddr, EMPTY_GROUP } from "./table";
 import { blockAlloc, blockFree, blockBytes, blockCost, ensureMemory, memoryEnd, align, setOwnMaxPages } from "./heap";
 import { recordSize, copyKey } from "./arena";
+import { isArenaKey, arenaKey } from "./keys";
 import { ERR_MEMORY } from "./ops";
+
+/** The bytes a table would have held after the last resize refused for its budget. */
+export let refusedBytes: f64 = 0;
+
+/** ERR_MEMORY, noting what the refused change needed. */
+function refuse(bytes: f64): f64 {
+  refusedBytes = bytes;
+  return ERR_MEMORY;
+}
 
 /** Points `t` at EMPTY_GROUP. */
 function noSlots(t: usize): void {
@@ -89,7 +99,7 @@ export function tableResize(t: usize, layout: i32, groups: u32, maxBytes: f64): 
   const oldTable = tableOf(t);
   const hadSlots = hasSlots(t);
   const after = heldBytes(t) - (hadSlots ? <f64>blockBytes(oldTable) : 0) + <f64>blockCost(bytes);
-  if (after > maxBytes) return ERR_MEMORY;
+  if (after > maxBytes) return refuse(after);
   const at = blockAlloc(bytes);
   // EMPTY is 0: a zeroed block is an empty table.
   for (let g: usize = 0; g < groups; g++) v128.store(at + g * strideOf(layout), i8x16.splat(0));
@@ -105,10 +115,10 @@ export function tableResize(t: usize, layout: i32, groups: u32, maxBytes: f64): 
     } else if (oldLayout == INT64) {
       moveEntries<i64, f64, i64, f64>(t, oldTable, oldGroups);
     } else if (oldLayout == STR32) {
-      if (layout == STR32) moveEntries<u32, u32, u32, u32>(t, oldTable, oldGroups);
-      else moveEntries<u32, u32, u32, f64>(t, oldTable, oldGroups);
+      if (layout == STR32) moveEntries<u64, u32, u64, u32>(t, oldTable, oldGroups);
+      else moveEntries<u64, u32, u64, f64>(t, oldTable, oldGroups);
     } else {
-      moveEntries<u32, f64, u32, f64>(t, oldTable, oldGroups);
+      moveEntries<u64, f64, u64, f64>(t, oldTable, oldGroups);
     }
   }
   if (hadSlots) blockFree(oldTable);
@@ -126,9 +136,9 @@ export function tableResize(t: usize, layout: i32, groups: u32, maxBytes: f64): 
 export function arenaGrow(t: usize, need: u32, maxBytes: f64): f64 {
   const used = arenaUsedOf(t);
   const want = <u64>used + <u64>need;
-  if (want > 0xffff0000) return ERR_MEMORY;
+  if (want > 0xffff0000) return refuse(<f64>want);
   if (modeOf(t) == MODE_OWN) {
-    if (!ensureMemory(<u64>arenaOf(t) + want, true)) return ERR_MEMORY;
+    if (!ensureMemory(<u64>arenaOf(t) + want, true)) return refuse(<f64>(<u64>arenaOf(t) + want));
     setArenaCap(t, <u32>(memoryEnd() - <u64>arenaOf(t)));
     return 0;
   }
@@ -140,7 +150,7 @@ export function arenaGrow(t: usize, need: u32, maxBytes: f64): f64 {
   const base = heldBytes(t) - oldCost;
   if (base + <f64>blockCost(<usize>size) > maxBytes) {
     size = want;
-    if (base + <f64>blockCost(<usize>size) > maxBytes) return ERR_MEMORY;
+    if (base + <f64>blockCost(<usize>size) > maxBytes) return refuse(base + <f64>blockCost(<usize>size));
   }
   const at = old == 0 ? blockAlloc(<usize>size) : reallocBlock(old, <usize>size);
   setArena(t, at);
@@ -167,19 +177,21 @@ export function arenaCompact(t: usize, room: u32, maxBytes: f64): f64 {
   const old = arenaOf(t);
   if (old == 0) return 0;
   const base = heldBytes(t) - <f64>blockBytes(old);
-  if (<u64>live + <u64>room > 0xffff0000) return ERR_MEMORY;
+  if (<u64>live + <u64>room > 0xffff0000) return refuse(<f64>live + <f64>room);
   const size = max<u32>(live + room, 16);
-  if (base + <f64>blockCost(size) > maxBytes) return ERR_MEMORY;
+  if (base + <f64>blockCost(size) > maxBytes) return refuse(base + <f64>blockCost(size));
   const at = blockAlloc(size);
   const layout = layoutOf(t);
   const cap = groupsOf(t) << 4;
   let off: u32 = 0;
   for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) {
     const s = slotAddr(t, i, layout);
-    const rec = old + <usize>load<u32>(s);
+    const k = load<u64>(s);
+    if (!isArenaKey(k)) continue;
+    const rec = old + <usize><u32>k;
     const n = recordSize(rec);
     copyKey(at + off, rec, n);
-    store<u32>(s, off);
+    store<u64>(s, arenaKey(off));
     off += n;
   }
   blockFree(old);

@@ -17,6 +17,7 @@ import { hashStart, hashLanes, hashTail } from "./hash";
 import { claimSlot, slotAt, listCandidates } from "./table";
 import { fitsRecord, nextKeyPtr, commitRecord } from "./arena";
 import { seedOf, touch } from "./header";
+import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
 
 // @ts-ignore: decorator
@@ -69,11 +70,11 @@ export function longReserve(t: usize): usize {
 export function longInsert<C>(t: usize, n: f64): f64 {
   if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
   if (!fitsRecord(t, longLen)) return ERR_ARENA;
-  const i = claimSlot<u32, C>(t, longHash);
+  const i = claimSlot<u64, C>(t, longHash);
   if (i < 0) return ERR_GROW;
-  const s = slotAt<u32, C>(t, <u32>i);
-  store<u32>(s, commitRecord(t, longLen));
-  store<C>(s + 4, <C>n);
+  const s = slotAt<u64, C>(t, <u32>i);
+  store<u64>(s, arenaKey(commitRecord(t, longLen)));
+  store<C>(s + 8, <C>n);
   touch(t);
   return n;
 }

@@ -3,9 +3,10 @@
 // a negative code having changed nothing, so the JS side can grow the table
 // or its arena and retry, or throw with the map exactly as it was.
 
-import { hashInt, hashBytes } from "./hash";
+import { hashInt } from "./hash";
 import { find, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
+import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
   itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN,
 } from "./header";
@@ -86,16 +87,17 @@ function afterErase<K, C>(t: usize): f64 {
 
 // @ts-ignore: decorator
 @inline function hashKey<K>(t: usize, key: i64, ptr: usize, len: u32): u64 {
-  return isStr<K>() ? hashBytes(ptr, len, seedOf(t)) : hashInt(key, seedOf(t));
+  return isStr<K>() ? hashKeyBytes(<u64>key, ptr, len, seedOf(t)) : hashInt(key, seedOf(t));
 }
 
 function insert<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64, n: f64): f64 {
   if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
-  if (isStr<K>() && !fitsRecord(t, len)) return ERR_ARENA;
+  const inArena = isStr<K>() && <u64>key == NOT_INLINE;
+  if (inArena && !fitsRecord(t, len)) return ERR_ARENA;
   const i = claimSlot<K, C>(t, h);
   if (i < 0) return ERR_GROW;
   const s = slotAt<K, C>(t, <u32>i);
-  if (isStr<K>()) store<u32>(s, appendRecord(t, ptr, len));
+  if (inArena) store<u64>(s, arenaKey(appendRecord(t, ptr, len)));
   else store<K>(s, <K>key);
   store<C>(s + sizeof<K>(), <C>n);
   touch(t);

@@ -23,16 +23,18 @@
 //
 // Slots are generic over the key type K and the count type C:
 //   K = i32 | i64  an integer key (i32 while every key fits, see ops.ts)
-//   K = u32        a string key: its record's offset in the arena (arena.ts)
+//   K = u64        a string key: up to 8 bytes inline, or a reference to its
+//                  arena record (keys.ts)
 //   C = u32 | f64  the count (u32 while every count fits; f64 holds any safe
 //                  integer exactly)
-// Narrow slots are 8 bytes, so an int map of small keys and counts costs 9
-// bytes per slot; the table widens (a rebuild) on the first key or count that
-// does not fit.
+// Narrow int slots are 8 bytes, so an int map of small keys and counts costs
+// 9 bytes per slot (string slots: 12); the table widens (a rebuild) on the
+// first key or count that does not fit.
 
 import { EMPTY, DELETED, GROUP_SHIFT, tagOf, matchTag, matchEmpty, matchFree, matchFull, markFullAsDeleted } from "./control";
 import { hashInt, hashBytes } from "./hash";
 import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
+import { isArenaKey, hashShort, NOT_INLINE } from "./keys";
 import {
   tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones, growthLeftOf, setGrowthLeft,
   seedOf, arenaOf, layoutOf, setTable, setGroups,
@@ -140,7 +142,9 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 // @ts-ignore: decorator
 @inline export function hashOfSlot<K>(t: usize, s: usize): u64 {
   if (isStr<K>()) {
-    const rec = arenaOf(t) + <usize>load<u32>(s);
+    const k = load<u64>(s);
+    if (!isArenaKey(k)) return hashShort(k, seedOf(t));
+    const rec = arenaOf(t) + <usize><u32>k;
     const len = keyLen(rec);
     return hashBytes(keyPtr(rec, len), len, seedOf(t));
   }
@@ -149,7 +153,8 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 
 /**
  * Index of the slot holding the key, or -1. Integer keys come in `key`;
- * string keys as `len` bytes at `ptr`.
+ * string keys as `len` bytes at `ptr` and, in `key`, their inline form
+ * (keys.ts), or NOT_INLINE for a key that lives in the arena.
  */
 // @ts-ignore: decorator
 @inline export function find<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64): i32 {
@@ -164,7 +169,11 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
       const j = ctz(m);
       const s = group + 16 + <usize>j * slotSize<K, C>();
       if (isStr<K>()) {
-        if (recordEquals(arenaOf(t) + <usize>load<u32>(s), ptr, len)) return <i32>((g << GROUP_SHIFT) + j);
+        const k = load<u64>(s);
+        if (k == <u64>key) return <i32>((g << GROUP_SHIFT) + j);
+        if (<u64>key == NOT_INLINE && isArenaKey(k) && recordEquals(arenaOf(t) + <usize><u32>k, ptr, len)) {
+          return <i32>((g << GROUP_SHIFT) + j);
+        }
       } else {
         if (<i64>load<K>(s) == key) return <i32>((g << GROUP_SHIFT) + j);
       }
@@ -187,11 +196,12 @@ export function listCandidates<C>(t: usize, h: u64, len: u32, out: usize, max: u
   let n: u32 = 0;
   let g = homeGroup(h, groups);
   while (true) {
-    const group = groupAt<u32, C>(t, g);
+    const group = groupAt<u64, C>(t, g);
     let m = matchTag(group, tag);
     while (m != 0 && n < max) {
       const i = (g << GROUP_SHIFT) + ctz(m);
-      if (keyLen(arenaOf(t) + <usize>load<u32>(slotAt<u32, C>(t, i))) == len) store<u32>(out + (<usize>(n++) << 2), i);
+      const k = load<u64>(slotAt<u64, C>(t, i));
+      if (isArenaKey(k) && keyLen(arenaOf(t) + <usize><u32>k) == len) store<u32>(out + (<usize>(n++) << 2), i);
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return n;
@@ -244,7 +254,10 @@ export function claimSlot<K, C>(t: usize, h: u64): i32 {
  * must stay a tombstone (DELETED).
  */
 export function erase<K, C>(t: usize, i: u32): void {
-  if (isStr<K>()) dropRecord(t, arenaOf(t) + <usize>load<u32>(slotAt<K, C>(t, i)));
+  if (isStr<K>()) {
+    const k = load<u64>(slotAt<K, C>(t, i));
+    if (isArenaKey(k)) dropRecord(t, arenaOf(t) + <usize><u32>k);
+  }
   if (matchEmpty(groupAt<K, C>(t, i >> GROUP_SHIFT)) != 0) {
     store<u8>(ctrlAt<K, C>(t, i), EMPTY);
     setGrowthLeft(t, growthLeftOf(t) + 1);
@@ -364,23 +377,16 @@ export function measureProbes<K, C>(t: usize): void {
  * instance (grow, shrink, widen). Keys keep their arena records.
  */
 export function moveEntries<K1, C1, K2, C2>(t: usize, from: usize, fromGroups: u32): void {
+  // hashOfSlot reads through `t` only for the seed and the arena, which stay.
   const stride = strideFor<K1, C1>();
-  const seed = seedOf(t);
   let group = from;
   for (let g: u32 = 0; g < fromGroups; g++, group += stride) {
     let m = matchFull(group);
     while (m != 0) {
       const s = group + 16 + <usize>ctz(m) * slotSize<K1, C1>();
-      let h: u64;
-      if (isStr<K1>()) {
-        const rec = arenaOf(t) + <usize>load<u32>(s);
-        const len = keyLen(rec);
-        h = hashBytes(keyPtr(rec, len), len, seed);
-      } else {
-        h = hashInt(<i64>load<K1>(s), seed);
-      }
+      const h = hashOfSlot<K1>(t, s);
       const d = slotAt<K2, C2>(t, insertUnique<K2, C2>(t, h));
-      if (isStr<K1>()) store<u32>(d, load<u32>(s));
+      if (isStr<K1>()) store<u64>(d, load<u64>(s));
       else store<K2>(d, <K2>load<K1>(s));
       store<C2>(d + sizeof<K2>(), <C2>load<C1>(s + sizeof<K1>()));
       m &= m - 1;

@@ -9,6 +9,7 @@
 // token is valid UTF-8, which is the same bytes incr() writes for its string.
 
 import { scratch } from "./heap";
+import { packKey } from "./keys";
 import { incr, DONE_REBUILD } from "./ops";
 
 /** 1 for each separator byte value. */
@@ -59,7 +60,8 @@ export function countTokens<C>(t: usize, n: u32, by: f64, final: bool, lower: bo
     } else {
       while (p < end && !isSep(load<u8>(p))) p++;
     }
-    const r = incr<u32, C>(t, 0, start, <u32>(p - start), by);
+    const len = <u32>(p - start);
+    const r = incr<u64, C>(t, <i64>packKey(start, len), start, len, by);
     if (r < 0 && r != DONE_REBUILD) {
       tokenErrAt = <u32>(start - scratch);
       tokensDone = done;

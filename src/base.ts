@@ -27,7 +27,7 @@ export const NOT_RUN = -100;
 const REBUILD_LOAD = 0.6;
 const MAX_LOAD = 7 / 8;
 const GROUP = 16;
-const SLOT_BYTES = [8, 16, 8, 12] as const;
+const SLOT_BYTES = [8, 16, 12, 16] as const;
 
 /**
  * A table whose slots and keys would pass this many bytes moves out of its
@@ -250,7 +250,7 @@ export abstract class CounterMapBase<K> {
 
   /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
   private _check(r: number, c: Core): void {
-    if (r === ERR_MEMORY) throw memoryError(this._name, this._held(c) + PAGE, this._o.maxBytes);
+    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.ex.refused_bytes(), this._held(c) + 1), this._o.maxBytes);
   }
 
   /** @internal Bytes the map holds now: its heap blocks in a pool, or its own memory. */

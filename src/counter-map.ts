@@ -12,6 +12,35 @@ function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
   return true;
 }
 
+// A key of up to 8 ASCII characters crosses into wasm as two i32 (its inline
+// form in a slot, assembly/keys.ts), written here instead of into scratch:
+// lo holds chars 0-3, hi chars 4-6 and the length in its top byte (or chars
+// 4-7 for an 8-char key, whose last char is then never below 8).
+let packLo = 0;
+let packHi = 0;
+
+/** Packs a short ASCII key into packLo/packHi; false for any other key. */
+function pack(key: string): boolean {
+  const n = key.length;
+  if (n > 8) return false;
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) return false;
+    if (i < 4) a |= c << (i << 3);
+    else b |= c << ((i - 4) << 3);
+  }
+  if (n < 8) b |= n << 24;
+  else if (b >>> 24 < 8) return false;
+  packLo = a;
+  packHi = b;
+  return true;
+}
+
+/** Byte 7 of a batch word that announces a key given as bytes (assembly/index.ts). */
+const BYTES_WORD = 0xff000000;
+
 function checkStringKey(key: unknown, where = 'CounterMap key'): void {
   if (typeof key !== 'string') throw new TypeError(`${where} must be a string, got ${describe(key)}`);
 }
@@ -46,9 +75,12 @@ export class CounterMap extends CounterMapBase<string> {
   /** The key's count; 0 when absent. */
   get(key: string): number {
     const c = this._c;
-    if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
-      const at = c.scratch;
-      return c.ex.str_get(this._t, at, encodeInto(key, c.view(), at) - at);
+    if (c !== null && typeof key === 'string') {
+      if (pack(key)) return c.ex.short_get(this._t, packLo, packHi);
+      if (key.length <= c.inlineChars) {
+        const at = c.scratch;
+        return c.ex.str_get(this._t, at, encodeInto(key, c.view(), at) - at);
+      }
     }
     return this._settle(NOT_RUN, OP_GET, key, 0);
   }
@@ -57,8 +89,12 @@ export class CounterMap extends CounterMapBase<string> {
   incr(key: string, by: number = 1): number {
     const c = this._c;
     if (c !== null && typeof key === 'string' && typeof by === 'number' && key.length <= c.inlineChars) {
-      const at = c.scratch;
-      const r = c.ex.str_incr(this._t, at, encodeInto(key, c.view(), at) - at, by);
+      let r: number;
+      if (pack(key)) r = c.ex.short_incr(this._t, packLo, packHi, by);
+      else {
+        const at = c.scratch;
+        r = c.ex.str_incr(this._t, at, encodeInto(key, c.view(), at) - at, by);
+      }
       if (r >= 0) return r;
       return this._settle(r, OP_INCR, key, by);
     }
@@ -70,7 +106,7 @@ export class CounterMap extends CounterMapBase<string> {
     const c = this._c;
     if (c !== null && typeof key === 'string' && typeof count === 'number' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = c.ex.str_set(this._t, at, encodeInto(key, c.view(), at) - at, count);
+      const r = pack(key) ? c.ex.short_set(this._t, packLo, packHi, count) : c.ex.str_set(this._t, at, encodeInto(key, c.view(), at) - at, count);
       if (r < 0) this._settle(r, OP_SET, key, count);
     } else {
       this._settle(NOT_RUN, OP_SET, key, count);
@@ -83,7 +119,7 @@ export class CounterMap extends CounterMapBase<string> {
     const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = c.ex.str_delete(this._t, at, encodeInto(key, c.view(), at) - at);
+      const r = pack(key) ? c.ex.short_delete(this._t, packLo, packHi) : c.ex.str_delete(this._t, at, encodeInto(key, c.view(), at) - at);
       if (r >= 0) return r === 1;
       return this._settle(r, OP_DELETE, key, 0) === 1;
     }
@@ -118,19 +154,29 @@ export class CounterMap extends CounterMapBase<string> {
       }
       if (c === null) return null;
       const u8 = c.view();
+      const u32 = c.u32;
       const start = i;
-      const end = c.scratch + c.scratchBytes;
-      let p = c.scratch;
+      const base = c.scratch;
+      const end = base + c.scratchBytes;
+      let p = base;
+      // 8-byte words: a short ASCII key is its inline form; any other key a
+      // [length][BYTES_WORD] word and its bytes, padded to 8 (assembly/index.ts).
       while (i < to) {
         const key = keys[i]!;
-        if (p + 4 + maxEncodedBytes(key.length) > end) break;
-        const q = encodeInto(key, u8, p + 4);
-        const len = q - p - 4;
-        u8[p] = len;
-        u8[p + 1] = len >>> 8;
-        u8[p + 2] = len >>> 16;
-        u8[p + 3] = len >>> 24;
-        p = q;
+        if (pack(key)) {
+          if (p + 8 > end) break;
+          const w = (p - base) >> 2;
+          u32[w] = packLo;
+          u32[w + 1] = packHi;
+          p += 8;
+        } else {
+          if (p + 16 + maxEncodedBytes(key.length) > end) break;
+          const len = encodeInto(key, u8, p + 8) - p - 8;
+          const w = (p - base) >> 2;
+          u32[w] = len;
+          u32[w + 1] = BYTES_WORD;
+          p += 8 + ((len + 7) & ~7);
+        }
         i++;
       }
       if (i === start) {

@@ -17,6 +17,7 @@ export interface CoreExports {
   arena_capacity(t: number): number;
   arena_need(): number;
   held_bytes(t: number): number;
+  refused_bytes(): number;
   heap_in_use(): number;
   own_init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
   own_bytes_needed(layout: number, groups: number, arenaBytes: number): number;
@@ -30,6 +31,10 @@ export interface CoreExports {
   str_set(t: number, ptr: number, len: number, count: number): number;
   str_delete(t: number, ptr: number, len: number): number;
   str_incr_many(t: number, n: number, by: number): number;
+  short_get(t: number, lo: number, hi: number): number;
+  short_incr(t: number, lo: number, hi: number, by: number): number;
+  short_set(t: number, lo: number, hi: number, count: number): number;
+  short_delete(t: number, lo: number, hi: number): number;
   long_begin(t: number, len: number): void;
   long_update(n: number): void;
   long_finish(n: number): void;
