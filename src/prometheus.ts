@@ -80,7 +80,7 @@ function checkMaps(maps: unknown, from: string): TrackedMaps {
   if (proto !== Object.prototype && proto !== null) {
     throw new TypeError(`trackMaps: ${from} must be an object of name → CounterMap | IntCounterMap, got ${describe(maps)}`);
   }
-  for (const [name, map] of Object.entries(maps)) {
+  for (const [name, map] of Object.entries(maps as object)) {
     if (!isTophashMap(map)) {
       throw new TypeError(`trackMaps: ${from}[${JSON.stringify(name)}] must be a CounterMap or IntCounterMap, got ${describe(map)}`);
     }
