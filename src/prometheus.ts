@@ -57,11 +57,24 @@ const REBUILDS = ['rebuilds_total', 'Times a tophash map moved to a fresh memory
 const PREFIX_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*_$/;
 
 function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
-  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v)})`;
-  return `${typeof v} ${String(v)}`;
+  switch (typeof v) {
+    case 'string':
+      return `string ${JSON.stringify(v)}`;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return `${typeof v} ${String(v)}`;
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return v.toString();
+    default:
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return 'an array';
+      return `an object (${Object.prototype.toString.call(v)})`;
+  }
 }
 
 /**

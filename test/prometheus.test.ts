@@ -2,7 +2,7 @@
 // scraped over a real node:http server on 127.0.0.1 (examples/metrics-server.mjs).
 // Imports the built package (`npm test` builds first), as a user would.
 import { createRequire } from 'node:module';
-import { Registry, type Counter, type Gauge } from 'prom-client';
+import { Registry, type Counter, type Gauge, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
 import { CounterMap, IntCounterMap } from 'tophash';
 import { DEFAULT_PREFIX, trackMaps, type TrackedMaps } from 'tophash/prometheus';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +29,7 @@ afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
 
-function track(maps: TrackedMaps | (() => TrackedMaps), options: Parameters<typeof trackMaps>[1] = {}): Registry {
+function track(maps: TrackedMaps | (() => TrackedMaps), options: Parameters<typeof trackMaps>[1] = {}): Registry<RegistryContentType> {
   const register = options.register ?? new Registry();
   stops.push(trackMaps(maps, { ...options, register }));
   return register;
@@ -172,7 +172,9 @@ describe('trackMaps', () => {
   });
 
   it('works with an OpenMetrics registry and getMetricsAsJSON', async () => {
-    const register = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    // prom-client's declarations omit the constructor's content-type argument.
+    const OpenMetricsRegistry = Registry as unknown as new (type: OpenMetricsContentType) => Registry<OpenMetricsContentType>;
+    const register = new OpenMetricsRegistry(Registry.OPENMETRICS_CONTENT_TYPE);
     const m = new IntCounterMap();
     m.incrMany([1, 2, 3]);
     track({ m }, { register });

@@ -132,7 +132,7 @@ const rule: Rule.RuleModule = {
 
     /** The initial value of the variable an identifier names, when it is declared once with one. */
     function constInit(id: ESTree.Identifier): ESTree.Node | null {
-      let scope: ReturnType<SourceCode['getScope']> | null = sourceCode.getScope(id as Node);
+      let scope: ReturnType<SourceCode['getScope']> | null = sourceCode.getScope(id);
       for (; scope; scope = scope.upper) {
         const v = scope.set.get(id.name);
         if (!v) continue;
@@ -144,7 +144,7 @@ const rule: Rule.RuleModule = {
 
     /** Whether an identifier holding R's count for K is counted down (`c--`, `--c`, `c -= n`) in `fn`. */
     function countedDown(id: ESTree.Identifier, fn: Node): boolean {
-      let scope: ReturnType<SourceCode['getScope']> | null = sourceCode.getScope(id as Node);
+      let scope: ReturnType<SourceCode['getScope']> | null = sourceCode.getScope(id);
       for (; scope; scope = scope.upper) {
         const v = scope.set.get(id.name);
         if (!v) continue;
@@ -291,8 +291,8 @@ const rule: Rule.RuleModule = {
 
     /** The statement that replaces the site's statement so the key is deleted at 0. */
     function deleteAtZeroText(site: Site, statement: Node): string | null {
-      const r = sourceCode.getText(site.receiver as Node);
-      const k = sourceCode.getText(site.key as Node);
+      const r = sourceCode.getText(site.receiver);
+      const k = sourceCode.getText(site.key);
       const n = site.node;
       const indent = indentOf(statement);
       const del = site.style === 'map' ? `${r}.delete(${k})` : `delete ${r}[${k}]`;
@@ -301,10 +301,10 @@ const rule: Rule.RuleModule = {
       const cond = value === undefined ? null : unwrap(value);
       if (site.form === 'zero' && cond?.type === 'ConditionalExpression') {
         const zeroFirst = isZero(cond.consequent);
-        const keep = sourceCode.getText((zeroFirst ? cond.alternate : cond.consequent) as Node);
+        const keep = sourceCode.getText((zeroFirst ? cond.alternate : cond.consequent));
         const set = site.style === 'map' ? `${r}.set(${k}, ${keep})` : `${r}[${k}] = ${keep}`;
         const [then, otherwise] = zeroFirst ? [del, set] : [set, del];
-        return `if (${sourceCode.getText(cond.test as Node)}) ${then};\n${indent}else ${otherwise};`;
+        return `if (${sourceCode.getText(cond.test)}) ${then};\n${indent}else ${otherwise};`;
       }
       if (site.style === 'object') {
         const target = `${r}[${k}]`;
@@ -315,7 +315,7 @@ const rule: Rule.RuleModule = {
       }
       if (site.form === 'zero') return `${del};`;
       if (value === undefined) return null;
-      const v = sourceCode.getText(value as Node);
+      const v = sourceCode.getText(value);
       if (unwrap(value).type === 'Identifier') return `if (${v} > 0) ${r}.set(${k}, ${v});\n${indent}else ${del};`;
       const tmp = freshName(site.fn);
       const body = `const ${tmp} = ${v};\n${indent}if (${tmp} > 0) ${r}.set(${k}, ${tmp});\n${indent}else ${del};`;
@@ -338,7 +338,7 @@ const rule: Rule.RuleModule = {
         // On a CounterMap, set(k, 0) already deletes; a decrement becomes decr(), which deletes at 0 (set would throw below 0).
         if (site.form === 'decrement') {
           if (site.step === null || statement === null || !isStatement(statement)) return out;
-          edits.push([site.node, `${sourceCode.getText(site.receiver as Node)}.decr(${sourceCode.getText(site.key as Node)}, ${sourceCode.getText(site.step as Node)})`]);
+          edits.push([site.node, `${sourceCode.getText(site.receiver)}.decr(${sourceCode.getText(site.key)}, ${sourceCode.getText(site.step)})`]);
         }
         out.push({
           messageId: 'useCounterMap',
