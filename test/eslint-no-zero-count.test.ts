@@ -180,6 +180,16 @@ text[k] = 0;
   ],
   invalid: [
     {
+      name: 'a decrement whose value is used: reported, with no statement to rewrite (so no suggestion)',
+      code: `const refs = {};
+export function unref(id) {
+  if (--refs[id] > 0) return;
+  console.log('last reference to', id);
+}
+`,
+      errors: [{ messageId: 'objectDecrement', line: 3, column: 7, suggestions: [] }],
+    },
+    {
       name: "a word counter reset with set(k, 0)",
       code: `const counts = new Map();
 for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);

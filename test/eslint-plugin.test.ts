@@ -2,6 +2,7 @@
 // real ESLint class with its `recommended` config, and no-zero-count with
 // type information (typescript-eslint's project service), where the type
 // checker sees what the syntax alone cannot.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ESLint, RuleTester } from 'eslint';
 import tophash, { configs, meta, rules } from 'tophash/eslint';
@@ -26,6 +27,8 @@ describe('the plugin', () => {
     expect(tophash.rules).toBe(rules);
     expect(tophash.configs).toBe(configs);
     expect(meta.name).toBe('tophash');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(meta.version).toBe(pkg.version);
     expect(configs.recommended.plugins).toEqual({ tophash });
     expect(configs.recommended.rules).toEqual({ 'tophash/no-zero-count': 'error' });
     const r = rules['no-zero-count'];

@@ -16,8 +16,11 @@ export const rules: Record<'no-zero-count', Rule.RuleModule> = {
   'no-zero-count': noZeroCount,
 };
 
-/** The plugin's identity; ESLint uses it in caches and messages. */
-export const meta = { name: 'tophash', namespace: NAMESPACE } as const;
+/**
+ * The plugin's identity; ESLint keys its cache on name and version. The
+ * version is tophash's (test/eslint-plugin.test.ts checks it against package.json).
+ */
+export const meta = { name: 'tophash', version: '0.1.0', namespace: NAMESPACE } as const;
 
 /** `recommended`: no-zero-count as an error, on every file the config applies to. */
 export const configs: { recommended: Linter.Config } = {

@@ -72,7 +72,7 @@ const rule: Rule.RuleModule = {
     docs: {
       description: 'Disallow keeping zero counts in a Map or an object used as a counter: delete the key at 0, or use tophash\'s CounterMap',
       recommended: true,
-      url: 'https://www.npmjs.com/package/tophash#tophasheslint',
+      url: 'https://www.npmjs.com/package/tophash#eslint-rule-no-zero-count-tophasheslint',
     },
     hasSuggestions: true,
     schema: [],
