@@ -74,9 +74,9 @@ headers.set('content-length', 0);
   return dist;
 }
 ` },
-    { name: "TS: a Map whose values are not only numbers", languageOptions: TS, code: `const params = new Map<string, string | number>();
-params.set('offset', 0);
-params.set('q', query);
+    { name: "TS: a Map whose values are not only numbers", languageOptions: TS, code: `const paramCounts = new Map<string, string | number>();
+paramCounts.set(name, (paramCounts.get(name) ?? 0) + 1);
+paramCounts.set(name, 0);
 ` },
     { name: "a Map whose other values are strings", code: `const status = new Map();
 status.set(job, 'queued');
@@ -176,6 +176,33 @@ counts[k] -= -1;
     { name: "string values with +=", code: `const text = {};
 text[k] += 'more';
 text[k] = 0;
+` },
+    { name: "initialized to 0, then added to (ESLint's own timing code)", code: `const data = Object.create(null);
+export function add(key, tdiff) {
+  if (typeof data[key] === 'undefined') {
+    data[key] = 0;
+  }
+  data[key] += tdiff;
+}
+` },
+    { name: "a Map entry started at 0, then incremented", code: `const counts = new Map();
+export function add(k) {
+  if (!counts.has(k)) counts.set(k, 0);
+  counts.set(k, counts.get(k) + 1);
+}
+` },
+    { name: "fixed buckets with literal keys start at 0 (TypeScript's line counts)", code: `function getCountsMap() {
+  const counts = new Map();
+  counts.set('Library', 0);
+  counts.set('Definitions', 0);
+  counts.set('TypeScript', 0);
+  return counts;
+}
+export function countLines(files) {
+  const counts = getCountsMap();
+  for (const f of files) counts.set(f.kind, counts.get(f.kind) + f.lines);
+  return counts;
+}
 ` },
   ],
   invalid: [
@@ -819,6 +846,50 @@ export function free(row) {
   const c = seats[row] || 0;
   if (c <= 1) delete seats[row];
   else seats[row] = c - 1;
+}
+` },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a reset in one branch, an increment in the other",
+      code: `const counts = {};
+export function onEvent(k, type) {
+  if (type === 'reset') counts[k] = 0;
+  else counts[k]++;
+}
+`,
+      errors: [
+        {
+          messageId: 'objectZero', line: 3, column: 25,
+          suggestions: [
+            { messageId: 'deleteAtZero', output: `const counts = {};
+export function onEvent(k, type) {
+  if (type === 'reset') delete counts[k];
+  else counts[k]++;
+}
+` },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the count held in a let, stored with --c",
+      code: `export function dec(m, k) {
+  let c = m.get(k) ?? 0;
+  m.set(k, --c);
+}
+`,
+      errors: [
+        {
+          messageId: 'mapDecrement', line: 3, column: 3,
+          suggestions: [
+            { messageId: 'deleteAtZero', output: `export function dec(m, k) {
+  let c = m.get(k) ?? 0;
+  const next = --c;
+  if (next > 0) m.set(k, next);
+  else m.delete(k);
 }
 ` },
           ],

@@ -79,8 +79,14 @@ export function dynamicElement(node: ESTree.Node): ESTree.MemberExpression | nul
   const n = unwrap(node);
   if (n.type !== 'MemberExpression' || !n.computed || n.object.type === 'Super') return null;
   // obj['name'] and arr[0] are fields, not counters keyed by data.
-  if (unwrap(n.property).type === 'Literal') return null;
+  if (isLiteralKey(n.property)) return null;
   return n;
+}
+
+/** `'name'`, `42`, `` `name` ``: a key that is the same on every call. */
+export function isLiteralKey(node: ESTree.Node): boolean {
+  const n = unwrap(node);
+  return n.type === 'Literal' || (n.type === 'TemplateLiteral' && n.expressions.length === 0);
 }
 
 /** The source of an expression as tokens, so spacing and comments do not matter. */

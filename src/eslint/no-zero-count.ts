@@ -17,7 +17,7 @@
 import type { Rule, SourceCode } from 'eslint';
 import type * as ESTree from 'estree';
 import {
-  dynamicElement, enclosingFunction, inStatementList, isNegativeLiteral, isNonNumber, isStatement, isZero,
+  dynamicElement, enclosingFunction, inStatementList, isLiteralKey, isNegativeLiteral, isNonNumber, isStatement, isZero,
   methodCall, propertyName, tokenText, unwrap, type Node,
 } from './ast.js';
 import {
@@ -66,6 +66,13 @@ interface Delete {
   fn: Node;
 }
 
+/** An increment of R's count for K: `R[K]++`, `R[K] += n`, `R.set(K, R.get(K) + n)`. */
+interface Increment {
+  rid: string;
+  keyText: string;
+  node: Node;
+}
+
 const rule: Rule.RuleModule = {
   meta: {
     type: 'problem',
@@ -92,6 +99,7 @@ const rule: Rule.RuleModule = {
     const evidence = new Map<string, Evidence>();
     const sites: Site[] = [];
     const deletes: Delete[] = [];
+    const increments: Increment[] = [];
     /** Map receivers declared `const m = new Map()` here: where useCounterMap can rewrite the declaration. */
     const newMaps = new Map<string, ESTree.NewExpression>();
 
@@ -230,7 +238,10 @@ const rule: Rule.RuleModule = {
       e.sample ??= receiver;
       if (form === null) {
         if (value !== null && isNonNumber(value)) e.nonNumber = true;
-        if (value !== null && incrementOf(value, rid, keyText)) e.counter = true;
+        if (value !== null && incrementOf(value, rid, keyText)) {
+          e.counter = true;
+          increments.push({ rid, keyText, node });
+        }
         return;
       }
       if (form === 'decrement') e.counter = true; // a count going down is a counter
@@ -267,6 +278,26 @@ const rule: Rule.RuleModule = {
       if (site.style === 'object' && shape.kind !== 'object' && !e.sparse) return false;
       if (e.counter || site.form === 'decrement') return true;
       return COUNTER_NAME.test(receiverName(site.receiver)) && (shape.kind !== 'unknown' || shape.values === 'number');
+    }
+
+    /**
+     * `if (!(k in o)) o[k] = 0; o[k] += n;`: a 0 that an increment of the
+     * same key always follows is a start, not a count kept at 0. "Always":
+     * the increment is in a later statement of a block the site is in, within
+     * the same function (not in the other branch of an if, not in a callback).
+     */
+    function startsAtZero(site: Site): boolean {
+      if (site.form !== 'zero') return false;
+      const later = increments.filter((i) => i.rid === site.rid && i.keyText === site.keyText && enclosingFunction(i.node) === site.fn);
+      if (later.length === 0) return false;
+      for (let n: Node = site.node; n !== site.fn && n.parent; n = n.parent) {
+        const list = n.parent;
+        if (!inStatementList(n)) continue;
+        const end = n.range![1];
+        const listEnd = list.range![1];
+        if (later.some((i) => i.node.range![0] >= end && i.node.range![1] <= listEnd)) return true;
+      }
+      return false;
     }
 
     function deletedInFunction(site: Site): boolean {
@@ -419,7 +450,9 @@ const rule: Rule.RuleModule = {
       CallExpression(node) {
         // R.set(K, V)
         const setRecv = methodCall(node, 'set', 2);
-        if (setRecv) addSite(node, 'map', setRecv, node.arguments[0]!, node.arguments[1]!);
+        // A literal key (m.set('Library', 0)) names a fixed bucket, whose 0 is
+        // worth reporting; a counter keyed by data has keys that vary.
+        if (setRecv && !isLiteralKey(node.arguments[0]!)) addSite(node, 'map', setRecv, node.arguments[0]!, node.arguments[1]!);
         // R.delete(K)
         const delRecv = methodCall(node, 'delete', 1);
         if (delRecv) {
@@ -456,7 +489,10 @@ const rule: Rule.RuleModule = {
             if (rid !== null) {
               const e = about(rid);
               if (isNonNumber(node.right)) e.nonNumber = true;
-              else e.counter = true;
+              else {
+                e.counter = true;
+                increments.push({ rid, keyText: text(el.property), node });
+              }
             }
           }
           return;
@@ -474,7 +510,10 @@ const rule: Rule.RuleModule = {
         if (node.operator === '--') addSite(node, 'object', el.object as ESTree.Expression, el.property, null);
         else {
           const rid = idOf(el.object);
-          if (rid !== null) about(rid).counter = true;
+          if (rid !== null) {
+            about(rid).counter = true;
+            increments.push({ rid, keyText: text(el.property), node });
+          }
         }
       },
 
@@ -525,7 +564,7 @@ const rule: Rule.RuleModule = {
 
       'Program:exit'() {
         for (const site of sites) {
-          if (!isCounter(site) || deletedInFunction(site)) continue;
+          if (!isCounter(site) || deletedInFunction(site) || startsAtZero(site)) continue;
           const messageId = `${site.style}${site.form === 'zero' ? 'Zero' : 'Decrement'}`;
           context.report({
             node: site.node,
