@@ -13,7 +13,9 @@
 //    whether its values are visibly not numbers.
 // 3. Deletes: `R.delete(K)`, `delete R[K]`, `Reflect.deleteProperty(R, K)`.
 // A site is reported when R is a counter it can see, of numbers as far as it
-// can tell, and no delete of the same key is in the same function.
+// can tell, and no delete of the same key is in the same function. A 0 that an
+// increment of the same key always follows is a start, not a kept zero; a
+// literal key (`m.set('total', 0)`) is a fixed field, not data.
 import type { Rule, SourceCode } from 'eslint';
 import type * as ESTree from 'estree';
 import {
