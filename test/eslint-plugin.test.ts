@@ -18,7 +18,7 @@ RuleTester.itOnly = it.only;
 
 const COUNTER = `const counts = new Map();
 for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-counts.set('the', 0);
+for (const w of stopWords) counts.set(w, 0);
 `;
 
 describe('the plugin', () => {
