@@ -6,9 +6,10 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
-// The project's own rule, from its source: `npm run lint` compiles src/eslint
-// to build/eslint-plugin first (tsconfig.eslint-plugin.json).
-import tophash from './build/eslint-plugin/index.js';
+// The project's own rule, as built from src/eslint: `npm run lint` builds
+// first, since type-aware rules need what the build generates too (the
+// inlined wasm module, the declarations that `import 'tophash'` resolves to).
+import tophash from './dist/esm/eslint/index.js';
 
 /**
  * The globals of the Node running the lint: the scripts and examples run on
