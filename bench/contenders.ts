@@ -60,7 +60,7 @@ export interface Contender<In, K> {
   /** Counts every key of `keys` into a fresh counter. */
   count(keys: In): unknown;
   /** Reads a counter made by `count` (outside timing): for the correctness check. */
-  view(counter: unknown): Counted<K>;
+  view: (counter: unknown) => Counted<K>;
 }
 
 // ---- string keys ---------------------------------------------------------
@@ -75,7 +75,7 @@ function mapStr(keys: string[]): Map<string, number> {
 }
 
 function objStr(keys: string[]): Record<string, number> {
-  const o: Record<string, number> = Object.create(null);
+  const o = Object.create(null) as Record<string, number>;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     o[k] = (o[k] ?? 0) + 1;

@@ -131,7 +131,7 @@ export let timing = 'tinybench';
 
 async function roundRunner(): Promise<RoundRunner> {
   if (runner) return runner;
-  let tb: TinybenchModule | null = null;
+  let tb: TinybenchModule | null;
   try {
     tb = await import('tinybench');
   } catch {

@@ -37,6 +37,7 @@ export function fillSite(site, linkPackage) {
 }
 
 /** Loads `path` in a fresh browser context (a fresh renderer); returns window[key]. */
+/* global document, window -- the page.evaluate callbacks below run in the page */
 export async function loadOnce(browser, url, key) {
   const context = await browser.newContext();
   try {

@@ -1,15 +1,17 @@
 // The package as a user meets it: `npm pack`, install the tarball into a fresh
 // project, then (a) an ESM script, (b) a CJS script, (c) `tsc --noEmit` on the
 // whole API (ESM and CJS TypeScript consumers, wrong types must fail), and a
-// bundler build with no configuration. Runs in `npm test`; needs the registry
-// (or npm's cache) for typescript and @types/node only.
+// bundler build with no configuration; then the optional peers: the
+// tophash/prometheus and tophash/eslint entries without and with prom-client
+// and eslint. Runs in `npm test`; needs the registry (or npm's cache) for
+// typescript, @types/node, prom-client and eslint only.
 import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTED } from './consumer/expected.js';
-import { freshProject, ourVersion, pack, REPO, tempDir, type Packed } from './consumer/pack.js';
+import { freshProject, npm, ourVersion, pack, REPO, tempDir, type Packed } from './consumer/pack.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(REPO, 'test', 'consumer');
@@ -49,12 +51,17 @@ beforeAll(async () => {
     `@types/node@${ourVersion('@types/node')}`,
   ], { type: 'module' });
   cleanup.push(project);
-  for (const f of ['exercise.cjs', 'esm.mjs', 'cjs.cjs', 'api.ts', 'using.ts', 'bundle-entry.mjs', 'unused-entry.mjs']) {
+  for (const f of [
+    'exercise.cjs', 'esm.mjs', 'cjs.cjs', 'api.ts', 'using.ts', 'bundle-entry.mjs', 'unused-entry.mjs',
+    'peers-missing.mjs', 'peers-missing.cjs', 'metrics.mjs', 'metrics.cjs', 'peers.ts', 'zero-counter.js',
+  ]) {
     copyFileSync(join(FIXTURES, f), join(project, f));
   }
   // The same API file as a CommonJS TypeScript module: its import becomes a
   // require() and must resolve the CJS declarations.
   copyFileSync(join(FIXTURES, 'api.ts'), join(project, 'api.cts'));
+  copyFileSync(join(FIXTURES, 'peers.ts'), join(project, 'peers.cts'));
+  copyFileSync(join(FIXTURES, 'eslint-config.js'), join(project, 'eslint.config.js'));
 }, 300_000);
 
 afterAll(() => {
@@ -66,12 +73,16 @@ describe('packed package', () => {
   it('ships dist (ESM, CJS, declarations) and nothing users do not need', () => {
     // The library (esm, cjs, types) and the tophash-bench CLI (dist/bench, its
     // compiled JS only: no sources, maps or tests).
-    const allowed = /^(package\.json|README\.md|LICENSE|dist\/(esm|cjs|types)\/[\w.-]+\.(js|d\.ts|json)|dist\/bench\/[\w./-]+\.js)$/;
+    // The prom-client loader is a .cjs (and .d.cts) in both builds; the ESLint plugin is in eslint/.
+    const allowed = /^(package\.json|README\.md|LICENSE|dist\/(esm|cjs|types)\/(eslint\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|json)|dist\/bench\/[\w./-]+\.js)$/;
     expect(packed.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(packed.files).toContain('dist/bench/cli.js');
     for (const f of [
       'package.json', 'dist/esm/index.js', 'dist/types/index.d.ts',
       'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json',
+      'dist/esm/prometheus.js', 'dist/esm/load-prom-client.cjs', 'dist/types/prometheus.d.ts',
+      'dist/cjs/prometheus.js', 'dist/cjs/load-prom-client.cjs', 'dist/cjs/prometheus.d.ts',
+      'dist/esm/eslint/index.js', 'dist/types/eslint/index.d.ts', 'dist/cjs/eslint/index.js', 'dist/cjs/eslint/index.d.ts',
     ]) {
       expect(packed.files).toContain(f);
     }
@@ -82,9 +93,11 @@ describe('packed package', () => {
     // tsc would declare the wasm as a 25 KB literal type; finish-cjs.mjs makes it `string`.
     expect(readFileSync(join(project, 'node_modules/tophash/dist/types/wasm-bytes.d.ts'), 'utf8').length).toBeLessThan(200);
     console.log(`tarball ${packed.size} B, unpacked ${packed.unpackedSize} B, ${packed.files.length} files`);
-    // Budget: the library was 43 KB packed (22 KB of it the inlined wasm) and
-    // the tophash-bench CLI adds ~20 KB.
-    expect(packed.size).toBeLessThan(75_000);
+    // Budget: the library was 43 KB packed (22 KB of it the inlined wasm),
+    // the tophash-bench CLI adds ~20 KB, and the opt-in entries
+    // tophash/prometheus and tophash/eslint ~13 KB (each in both builds; a
+    // program that imports only `tophash` loads and bundles none of them).
+    expect(packed.size).toBeLessThan(95_000);
   });
 });
 
@@ -217,5 +230,56 @@ describe('bundler (rolldown, as used by Vite) with no configuration', () => {
     await build.close();
     expect(output[0].code).not.toContain('WASM_BASE64');
     expect(output[0].code.length).toBeLessThan(500);
+  });
+});
+
+// Last: these install prom-client and eslint into the consumer project.
+describe('optional peers: tophash/prometheus and tophash/eslint', () => {
+  it('the package declares them as optional peer dependencies, and the core entry has no dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(project, 'node_modules/tophash/package.json'), 'utf8'));
+    expect(pkg.dependencies).toBeUndefined();
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['eslint', 'prom-client']);
+    expect(pkg.peerDependenciesMeta).toEqual({ eslint: { optional: true }, 'prom-client': { optional: true } });
+  });
+
+  it('without prom-client: importing tophash/prometheus fails (ESM and CJS) saying to install it; tophash/eslint loads without eslint', async () => {
+    const hint = 'tophash/prometheus needs prom-client (an optional peer dependency of tophash): npm install prom-client';
+    const esm = await node('peers-missing.mjs').then(() => null, (e: { code?: number; stderr?: string }) => e);
+    expect(esm?.code).toBe(1);
+    expect(esm?.stderr).toContain(`Error: ${hint}`);
+    const out = JSON.parse(await node('peers-missing.cjs'));
+    expect(out).toEqual({
+      prometheus: hint,
+      cjsRules: ['no-zero-count'],
+      cjsRecommended: { 'tophash/no-zero-count': 'error' },
+      esmRules: ['no-zero-count'],
+    });
+  });
+
+  it('with prom-client and eslint installed: the metrics (ESM, CJS), the ESLint config line, the declarations', async () => {
+    await npm(['install', `prom-client@${ourVersion('prom-client')}`, `eslint@${ourVersion('eslint')}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+
+    const esm = await node('metrics.mjs');
+    expect(esm).toContain('# TYPE tophash_entries gauge\ntophash_entries{map="words"} 4\n');
+    expect(esm).toContain('tophash_rebuilds_total{map="words"} 1\n');
+    const cjs = await node('metrics.cjs');
+    expect(cjs).toContain('app_entries{map="ids"} 3\n');
+
+    // `npx eslint` with the user's one-line config: the zero-storing decrement is reported.
+    const lint = await run(process.execPath, [join(project, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', 'zero-counter.js'], { cwd: project })
+      .then(() => null, (e: { code?: number; stdout?: string }) => e);
+    expect(lint?.code).toBe(1);
+    const [report] = JSON.parse(lint?.stdout ?? '[]');
+    expect(report.messages.map((m: { ruleId: string; line: number }) => [m.ruleId, m.line])).toEqual([['tophash/no-zero-count', 9]]);
+
+    const { code, out } = await tsc({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], skipLibCheck: true },
+      files: ['peers.ts', 'peers.cts'],
+    }, 'peers', ['--explainFiles']);
+    expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/node_modules\/tophash\/dist\/types\/prometheus\.d\.ts\n\s+Imported via 'tophash\/prometheus' from file 'peers\.ts'/);
+    expect(out).toMatch(/node_modules\/tophash\/dist\/cjs\/prometheus\.d\.ts\n\s+Imported via 'tophash\/prometheus' from file 'peers\.cts'/);
+    expect(out).toMatch(/node_modules\/tophash\/dist\/types\/eslint\/index\.d\.ts\n\s+Imported via 'tophash\/eslint' from file 'peers\.ts'/);
   });
 });

@@ -41,7 +41,7 @@ describe('after dispose every call throws "disposed"', () => {
       for (const state of ['empty', 'filled', 'wide'] as const) {
         test(`${kind}, ${state}, ${how}`, () => {
           for (const [name, call] of CALLS) {
-            const m = make() as CounterMap | IntCounterMap;
+            const m = make();
             if (state !== 'empty') for (let i = 0; i < 3000; i++) (m.incr as (k: unknown) => number)(typeof key === 'string' ? `k${i}` : i);
             if (state === 'wide') (m.incr as (k: unknown, by: number) => number)(key, 2 ** 40);
             if (how === 'dispose()') m.dispose();

@@ -313,22 +313,34 @@ describe('errors do not leave partial state behind', () => {
     for (let i = 0; i < 1000; i++) {
       try {
         m.incr(i as never);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
       try {
         m.set(`k${i}`, -i - 1);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
       try {
         m.incr(`k${i}`, i + 0.5);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
       try {
         n.incr(i + 0.5);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
       try {
         n.set(i * 13, NaN);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
       try {
         n.incr(i * 13, MAX_SAFE);
-      } catch {}
+      } catch {
+        // expected: the map must be as it was (checked below)
+      }
     }
     expect(snapshot(m)).toEqual(before);
     expect(snapshot(n)).toEqual(nBefore);

@@ -132,7 +132,7 @@ describe('a change while an iterator is live makes its next step throw', () => {
     for (const [name, mutate] of mutations) {
       for (const at of [1, 2048, 2049, 5000]) {
         test(`${kindName}: ${name} after ${at} entries`, () => {
-          const m = make() as AnyMap;
+          const m = make();
           const it = m.entries() as IterableIterator<[unknown, number]>;
           const seen: unknown[] = [];
           let last: unknown;

@@ -77,7 +77,7 @@ export class AliasSampler {
       this.prob[s] = scaled[s]!;
       this.alias[s] = l;
       scaled[l] = scaled[l]! + scaled[s]! - 1;
-      if (scaled[l]! < 1) small[ns++] = l;
+      if (scaled[l] < 1) small[ns++] = l;
       else large[nl++] = l;
     }
     while (nl > 0) this.prob[large[--nl]!] = 1;
@@ -177,7 +177,7 @@ export function syntheticText(tokens: number, seed: number, vocabulary = 50_000)
     }
   }
   const z = new AliasSampler(zipfWeights(vocabulary, 1));
-  const parts: string[] = new Array(tokens);
+  const parts = new Array<string>(tokens);
   for (let i = 0; i < tokens; i++) parts[i] = words[z.sample(rng)]! + ((i + 1) % 12 === 0 ? '\n' : ' ');
   return parts.join('');
 }

@@ -102,7 +102,7 @@ new CounterMap({ initialCapacity: '10' });
 // @ts-expect-error unknown options are rejected
 new IntCounterMap({ capacity: 10 });
 // @ts-expect-error the internals are not public
-words._core;
+void words._core;
 // @ts-expect-error countTokens takes UTF-8 bytes, not a string
 words.countTokens('a b');
 // @ts-expect-error token options are checked

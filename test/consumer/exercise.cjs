@@ -1,6 +1,7 @@
 // The API tour every consumer runs: the Node ESM script, the Node CJS script
 // and the browser page (as a classic <script>). It takes the package's
 // exports and returns plain JSON; the tests compare it with expected.ts.
+/* global self -- in a page this file is a classic script */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.tophashExercise = factory();
