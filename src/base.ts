@@ -530,7 +530,7 @@ export abstract class CounterMapBase<K> {
       if (this._changed(c, t, version)) throw modifiedError(this._name);
       cursor = c!.ex.read_refs(t, cursor);
       const n = c!.ex.chunk_count();
-      const chunk: [K, number][] = new Array(n);
+      const chunk = new Array<[K, number]>(n);
       const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
       for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
       for (let j = 0; j < n; j++) {
@@ -587,7 +587,7 @@ export abstract class CounterMapBase<K> {
     }
     try {
       c.view();
-      const out: Array<[K, number]> = new Array(got);
+      const out = new Array<[K, number]>(got);
       let at = 0;
       while (at < got) {
         const m = c.ex.read_top(t, at);

@@ -6,7 +6,10 @@ export function describe(v: unknown): string {
   if (typeof v === 'bigint') return `bigint ${v}n`;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : String(v);
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  return `${v as string | boolean | undefined}`;
 }
 
 export function disposedError(name: string): Error {

@@ -138,8 +138,11 @@ function lowercaseAscii(b: Uint8Array): void {
   for (let i = 0; i < b.length; i++) if (b[i]! - 65 < 26 && b[i]! >= 65) b[i] = b[i]! | 0x20;
 }
 
-class CountStop {
-  constructor(readonly counted: number, readonly error: unknown) {}
+/** A pass that stopped part way: how many tokens it counted, and why (rethrown after the undo). */
+class CountStop extends Error {
+  constructor(readonly counted: number, readonly error: unknown) {
+    super('token count stopped');
+  }
 }
 
 /**
@@ -218,7 +221,6 @@ export class TokenCounter {
           while (start > pos && table[bytes[start - 1]!] === 0) start--;
           carry = bytes.slice(start);
         }
-        pos = bytes.length;
         break;
       }
       try {
@@ -233,7 +235,6 @@ export class TokenCounter {
         while (end < bytes.length && table[bytes[end]!] === 0) end++;
         if (end === bytes.length && !final) {
           carry = concat(carry, bytes.subarray(pos));
-          pos = end;
           break;
         }
         const token = concat(carry, bytes.subarray(pos, end));

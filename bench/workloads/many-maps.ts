@@ -87,13 +87,21 @@ function sampleOnce(c: Contender, n: number): Sample {
   const heap0 = heapUsed();
   const wasm0 = wasmMemory();
   const t0 = performance.now();
-  let maps: unknown[] | null = c.fill(n);
+  const maps = c.fill(n);
   const ms = performance.now() - t0;
   const heap = heapUsed() - heap0;
   const wasm = wasmMemory() - wasm0;
   if (maps.length !== 2 * n) throw new Error('lost maps');
-  maps = null;
+  // The maps die with this frame; the caller's settle() reclaims them.
   return { ms, heap, wasm };
+}
+
+/** Fills `n` + `n` maps and returns heap + wasm memory while they live; they die with the frame. */
+function liveRound(c: Contender, n: number): number {
+  const maps = c.fill(n);
+  const bytes = heapUsed() + wasmMemory();
+  if (maps.length !== 2 * n) throw new Error('lost maps');
+  return bytes;
 }
 
 async function sample(c: Contender, n: number, reps: number): Promise<Sample> {
@@ -151,10 +159,7 @@ export const manyMaps: Workload = {
     const wasm0 = wasmMemory();
     for (let round = 1; round <= 3; round++) {
       ctx.progress(`  many maps: create-and-drop round ${round}`);
-      let maps: unknown[] | null = contenders[1]!.fill(n);
-      const liveBytes = heapUsed() - heap0 + wasmMemory() - wasm0;
-      if (maps.length !== 2 * n) throw new Error('lost maps');
-      maps = null;
+      const liveBytes = liveRound(contenders[1]!, n) - heap0 - wasm0;
       await settle();
       const s = memoryStats();
       const afterBytes = heapUsed() - heap0 + s.poolBytes + s.ownBytes - wasm0;
