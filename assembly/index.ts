@@ -12,7 +12,7 @@ import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
-import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
+import { setSeparators, countTokens, tokensDone, tokenErrAt, tokenErrLen } from "./tokens";
 
 /**
  * Lays out a fresh instance: `groups` groups of 16 slots of the given layout
@@ -288,11 +288,21 @@ export function set_separators(n: u32): void {
   setSeparators(n);
 }
 
-export function count_tokens(n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
-  return layout == STR64 ? countTokens<f64>(n, by, final, lower, limit) : countTokens<u32>(n, by, final, lower, limit);
+/**
+ * Counts the tokens of the `n` bytes in scratch (tokens.ts). `flags`: 1 final,
+ * 2 lowercase, 4 check UTF-8, 8 count (else only validate and split).
+ */
+export function count_tokens(n: u32, by: f64, flags: u32, limit: f64, first: u32): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  const final = (flags & 1) != 0;
+  const lower = (flags & 2) != 0;
+  const check = (flags & 4) != 0;
+  const count = (flags & 8) != 0;
+  return layout == STR64
+    ? countTokens<f64>(n, by, final, lower, limit, check, first, count)
+    : countTokens<u32>(n, by, final, lower, limit, check, first, count);
 }
 
 export function tokens_done(): f64 { return tokensDone; }
 export function token_err_at(): u32 { return tokenErrAt; }
-export function utf8_validate(n: u32, final: bool): i32 { return utf8Validate(n, final); }
-export function utf8_pending(): u32 { return utf8Pending; }
+export function token_err_len(): u32 { return tokenErrLen; }

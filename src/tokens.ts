@@ -3,13 +3,14 @@
 // cut by the end of a piece (or of a stream chunk) is carried over in JS and
 // put in front of the next piece, so it is counted once, whole.
 //
-// Each call is atomic: the bytes are checked to be UTF-8 first (on a shared
-// validator instance, so the map is not touched), then counted; if counting
-// fails part way (maxBytes, overflow) the tokens already counted are replayed
-// with a step of -1, which cannot fail, and the error is rethrown.
+// One pass in wasm (assembly/tokens.ts) validates the UTF-8, splits, lowercases
+// and counts; the input is copied into the map's own scratch once (countFile
+// reads it there straight from the file). Each call is atomic: if the pass
+// fails part way (invalid UTF-8, maxBytes, overflow) the tokens it already
+// counted are replayed from the same input with a step of -1, which cannot
+// fail, and the error is rethrown.
 
-import { Core, MAX_MEMORY_BYTES } from './core.js';
-import { LAYOUT_STR32 } from './codes.js';
+import type { Core } from './core.js';
 import { describe } from './errors.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
@@ -73,53 +74,101 @@ export interface TokenSink {
 }
 
 const EMPTY = new Uint8Array(0);
-let validatorCore: Core | undefined;
 
-function validator(): Core {
-  return (validatorCore ??= Core.create('tophash', LAYOUT_STR32, 1, new Uint32Array(2), 0, MAX_MEMORY_BYTES));
+/** The pass found bytes that are not UTF-8 (assembly/tokens.ts ERR_UTF8). */
+const ERR_UTF8 = -16;
+// count_tokens flags (assembly/index.ts).
+const FINAL = 1;
+const LOWER = 2;
+const CHECK = 4;
+const COUNT = 8;
+
+/**
+ * @internal Where a pass reads its bytes: an array in memory, or a file
+ * (src/node.ts). Reads are positional, so a pass can be replayed (to undo it)
+ * by setting `pos` back.
+ */
+export interface ByteSource {
+  /** Offset in the input of the next byte to read. */
+  pos: number;
+  /** Offset at which this feed's bytes end. */
+  end: number;
+  /** What the offsets count bytes of, for error messages: "input", "file". */
+  readonly noun: string;
+  /** Writes up to `max` of the next bytes at `u8[at]`; returns how many (0 at the end). */
+  fill(u8: Uint8Array, at: number, max: number): number;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+/** @internal A Uint8Array as a ByteSource. */
+export class BytesSource implements ByteSource {
+  pos = 0;
+  end: number;
+  readonly noun = 'input';
+  constructor(private readonly _bytes: Uint8Array) {
+    this.end = _bytes.length;
+  }
+  fill(u8: Uint8Array, at: number, max: number): number {
+    const k = Math.min(max, this.end - this.pos);
+    if (k <= 0) return 0;
+    u8.set(this._bytes.subarray(this.pos, this.pos + k), at);
+    this.pos += k;
+    return k;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
   return out;
 }
 
-/** Throws a TypeError at the first byte of `carry + bytes` that is not UTF-8. */
-function validateUtf8(carry: Uint8Array, bytes: Uint8Array, final: boolean, where: string): void {
-  const v = validator();
-  const total = carry.length + bytes.length;
-  let src = 0;
-  let pending = EMPTY;
-  do {
-    const u8 = v.view();
-    u8.set(pending, v.scratch);
-    const start = src - pending.length;
-    let n = pending.length;
-    const take = Math.min(v.scratchBytes - n, total - src);
-    if (src < carry.length) {
-      const fromCarry = Math.min(take, carry.length - src);
-      u8.set(carry.subarray(src, src + fromCarry), v.scratch + n);
-      u8.set(bytes.subarray(0, take - fromCarry), v.scratch + n + fromCarry);
-    } else {
-      u8.set(bytes.subarray(src - carry.length, src - carry.length + take), v.scratch + n);
+/**
+ * The offset of the first byte of `b` that does not start or continue valid
+ * UTF-8 (a sequence cut by the end is bad at its lead byte), or -1. For
+ * tokens longer than the scratch only; everything else is checked in wasm.
+ */
+function utf8ErrorAt(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
     }
-    src += take;
-    n += take;
-    const bad = v.ex.utf8_validate(n, final && src === total ? 1 : 0);
-    if (bad >= 0) {
-      const at = start + bad - carry.length;
-      throw new TypeError(
-        at >= 0
-          ? `${where}: invalid UTF-8 at byte ${at} of the input (0x${bytes[at]!.toString(16)}); nothing was counted`
-          : `${where}: invalid UTF-8 in the token carried over from the previous chunk; nothing was counted`,
-      );
+    let len: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c === 0xe0) (len = 3), (lo = 0xa0);
+    else if (c === 0xed) (len = 3), (hi = 0x9f);
+    else if (c >= 0xe1 && c <= 0xef) len = 3;
+    else if (c === 0xf0) (len = 4), (lo = 0x90);
+    else if (c >= 0xf1 && c <= 0xf3) len = 4;
+    else if (c === 0xf4) (len = 4), (hi = 0x8f);
+    else return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= n) return i;
+      const d = b[i + k]!;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
     }
-    const p = v.ex.utf8_pending();
-    pending = u8.slice(v.scratch + n - p, v.scratch + n);
-  } while (src < total);
+    i += len;
+  }
+  return -1;
+}
+
+function utf8Error(where: string, src: ByteSource, at: number, byte: number): TypeError {
+  return new TypeError(
+    at >= 0
+      ? `${where}: invalid UTF-8 at byte ${at} of the ${src.noun} (0x${byte.toString(16)}); nothing was counted`
+      : `${where}: invalid UTF-8 in the token carried over from the previous chunk; nothing was counted`,
+  );
 }
 
 function lowercaseAscii(b: Uint8Array): void {
@@ -168,16 +217,24 @@ export class TokenCounter {
     return n;
   }
 
-  /** @internal one whole call: validate, count, undo on failure. */
+  /** @internal one whole call over bytes in memory. */
   _feed(bytes: Uint8Array, final: boolean, where: string): number {
+    return this._feedSource(new BytesSource(bytes), final, where);
+  }
+
+  /**
+   * @internal one whole call: the bytes of `src` from `pos` to `end` (after
+   * the carried token), counted in one pass, undone on failure.
+   */
+  _feedSource(src: ByteSource, final: boolean, where: string): number {
     const sink = this._sink;
     sink._alive();
-    validateUtf8(this._carry, bytes, final, where);
     sink._touch();
     const carry0 = this._carry;
+    const pos0 = src.pos;
     const hadCore = sink._hasCore();
     try {
-      const { carry, counted } = this._pass(carry0, bytes, final, 1, Infinity);
+      const { carry, counted } = this._pass(carry0, src, final, 1, Infinity, where);
       this._carry = carry;
       this._counted += counted;
       // Nothing but separators: a map that held no memory still holds none.
@@ -185,18 +242,62 @@ export class TokenCounter {
       return counted;
     } catch (e) {
       if (!(e instanceof CountStop)) throw e;
-      if (e.counted > 0) this._pass(carry0, bytes, final, -1, e.counted);
+      if (e.counted > 0) {
+        src.pos = pos0;
+        this._pass(carry0, src, final, -1, e.counted, where);
+      }
       if (!hadCore) sink._releaseIfEmpty();
       throw e.error;
     }
   }
 
-  private _pass(carry: Uint8Array, bytes: Uint8Array, final: boolean, by: number, limit: number): { carry: Uint8Array; counted: number } {
+  /**
+   * @internal Takes back the first `tokens` tokens of `src` (read from its
+   * start, with no carry): what earlier feeds of a failed countFile counted.
+   */
+  _undo(src: ByteSource, tokens: number): void {
+    if (tokens > 0) this._pass(EMPTY, src, true, -1, tokens, 'undo');
+  }
+
+  /**
+   * @internal The tokenizer alone, for the benchmark: validates and splits
+   * `bytes` in wasm exactly as countTokens does, counting nothing. Returns the
+   * number of tokens. Tokens longer than the scratch are not supported.
+   */
+  _scan(bytes: Uint8Array): number {
+    const c = this._sink._coreFor(true)!;
+    this._useSeparators(c);
+    const u8 = c.view();
+    const flags = CHECK | (this._opts.lowercase ? LOWER : 0);
+    let tokens = 0;
+    let carry = 0;
+    let pos = 0;
+    for (;;) {
+      const take = Math.min(c.scratchBytes - carry, bytes.length - pos);
+      u8.set(bytes.subarray(pos, pos + take), c.scratch + carry);
+      pos += take;
+      const n = carry + take;
+      const last = pos === bytes.length;
+      const r = c.ex.count_tokens(n, 1, flags | (last ? FINAL : 0), Infinity, 0);
+      if (r < 0) throw new Error(`_scan: status ${r}`);
+      tokens += c.ex.tokens_done();
+      if (last) return tokens;
+      if (r === 0 && n === c.scratchBytes) throw new Error('_scan: a token longer than the scratch');
+      u8.copyWithin(c.scratch, c.scratch + r, c.scratch + n);
+      carry = n - r;
+    }
+  }
+
+  private _pass(carry: Uint8Array, src: ByteSource, final: boolean, by: number, limit: number, where: string): { carry: Uint8Array; counted: number } {
     const sink = this._sink;
     const { table, lowercase } = this._opts;
+    // Undoing replays bytes already checked.
+    const flags = COUNT | (lowercase ? LOWER : 0) | (by > 0 ? CHECK : 0);
     let counted = 0;
-    let pos = 0;
-    while (counted < limit && !(pos === bytes.length && (!final || carry.length === 0))) {
+    // Offset in the input of scratch[0]: negative while it holds a token
+    // carried over from an earlier call.
+    let base = src.pos - carry.length;
+    while (counted < limit && !(src.pos >= src.end && (!final || carry.length === 0))) {
       let c: Core | null;
       try {
         c = sink._coreFor(by > 0);
@@ -206,14 +307,34 @@ export class TokenCounter {
       if (c === null) break;
       if (carry.length >= c.scratchBytes) {
         // A token longer than the scratch: gather it in JS up to its end.
-        let end = pos;
-        while (end < bytes.length && table[bytes[end]!] === 0) end++;
-        if (end === bytes.length && !final) {
-          carry = concat(carry, bytes.subarray(pos));
-          pos = end;
+        const parts = [carry];
+        const buf = new Uint8Array(65536);
+        let ended = false;
+        while (!ended) {
+          let k: number;
+          try {
+            k = src.fill(buf, 0, buf.length);
+          } catch (error) {
+            throw new CountStop(counted, error);
+          }
+          if (k === 0) break;
+          let j = 0;
+          while (j < k && table[buf[j]!] === 0) j++;
+          parts.push(buf.slice(0, j));
+          if (j < k) {
+            src.pos -= k - j;
+            ended = true;
+          }
+        }
+        const token = concat(parts);
+        if (!ended && !final) {
+          carry = token;
           break;
         }
-        const token = concat(carry, bytes.subarray(pos, end));
+        if (by > 0) {
+          const bad = utf8ErrorAt(token);
+          if (bad >= 0) throw new CountStop(counted, utf8Error(where, src, base + bad, token[bad]!));
+        }
         if (lowercase) lowercaseAscii(token);
         try {
           sink._incrBytes(token, by);
@@ -222,27 +343,37 @@ export class TokenCounter {
         }
         counted++;
         carry = EMPTY;
-        pos = end;
+        base += token.length;
         continue;
       }
       this._useSeparators(c);
       let u8 = c.view();
       u8.set(carry, c.scratch);
-      const take = Math.min(c.scratchBytes - carry.length, bytes.length - pos);
-      u8.set(bytes.subarray(pos, pos + take), c.scratch + carry.length);
-      pos += take;
+      let take: number;
+      try {
+        take = src.fill(u8, c.scratch + carry.length, c.scratchBytes - carry.length);
+      } catch (error) {
+        throw new CountStop(counted, error);
+      }
       let n = carry.length + take;
-      const last = final && pos === bytes.length;
+      const last = final && src.pos >= src.end;
+      let first = 0;
       for (;;) {
-        const r = c.ex.count_tokens(n, by, last ? 1 : 0, lowercase ? 1 : 0, limit - counted);
+        // The one call into the kernel: validate, split, count.
+        const r = c.ex.count_tokens(n, by, flags | (last ? FINAL : 0), limit - counted, first);
         counted += c.ex.tokens_done();
         if (r >= 0) {
           u8 = c.view();
           carry = u8.slice(c.scratch + r, c.scratch + n);
+          base += r;
           break;
         }
-        // Stopped at a token: rebuild (grow/widen) and go on from it, or fail.
         const at = c.ex.token_err_at() >>> 0;
+        if (r === ERR_UTF8) throw new CountStop(counted, utf8Error(where, src, base + at, c.view()[c.scratch + at]!));
+        // Stopped at a token: rebuild (grow/widen) and go on from it, or fail.
+        // That token is already split (and lowercased): the kernel counts it
+        // as it is (`first`), so it is never split again.
+        const len = c.ex.token_err_len() >>> 0;
         const rest = c.view().slice(c.scratch + at, c.scratch + n);
         const error = sink._recover(r);
         if (error !== null) throw new CountStop(counted, error);
@@ -250,6 +381,8 @@ export class TokenCounter {
         this._useSeparators(c);
         c.view().set(rest, c.scratch);
         n = rest.length;
+        base += at;
+        first = len;
       }
     }
     if (by < 0) sink._maybeShrink();

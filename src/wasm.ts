@@ -53,11 +53,10 @@ export interface CoreExports {
   top_k(k: number): number;
   read_top(from: number): number;
   set_separators(n: number): void;
-  count_tokens(n: number, by: number, final: number, lower: number, limit: number): number;
+  count_tokens(n: number, by: number, flags: number, limit: number, first: number): number;
   tokens_done(): number;
   token_err_at(): number;
-  utf8_validate(n: number, final: number): number;
-  utf8_pending(): number;
+  token_err_len(): number;
 }
 
 /**
