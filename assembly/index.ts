@@ -12,7 +12,8 @@ import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
-import { setSeparators, countTokens, tokensDone, tokenErrAt, tokenErrLen } from "./tokens";
+import { setSeparators, countTokens, flushTally, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
+import { tallyPtr, tallyLoad, entries as tallyEntries, flushNext } from "./tally";
 
 /**
  * Lays out a fresh instance: `groups` groups of 16 slots of the given layout
@@ -292,17 +293,31 @@ export function set_separators(n: u32): void {
  * Counts the tokens of the `n` bytes in scratch (tokens.ts). `flags`: 1 final,
  * 2 lowercase, 4 check UTF-8, 8 count (else only validate and split).
  */
-export function count_tokens(n: u32, by: f64, flags: u32, limit: f64, first: u32): f64 {
+export function count_tokens(n: u32, by: f64, flags: u32, limit: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
   const final = (flags & 1) != 0;
   const lower = (flags & 2) != 0;
   const check = (flags & 4) != 0;
   const count = (flags & 8) != 0;
   return layout == STR64
-    ? countTokens<f64>(n, by, final, lower, limit, check, first, count)
-    : countTokens<u32>(n, by, final, lower, limit, check, first, count);
+    ? countTokens<f64>(n, by, final, lower, limit, check, count)
+    : countTokens<u32>(n, by, final, lower, limit, check, count);
 }
 
 export function tokens_done(): f64 { return tokensDone; }
 export function token_err_at(): u32 { return tokenErrAt; }
-export function token_err_len(): u32 { return tokenErrLen; }
+export function segment_tokens(): f64 { return segmentTokens; }
+
+// An interrupted flush, moved to a rebuilt instance: JS copies the piece into
+// scratch and the entries to tally_ptr(), then tally_load and tally_flush.
+export function tally_ptr(): usize { return tallyPtr(); }
+export function tally_entries(): u32 { return tallyEntries; }
+export function tally_next(): u32 { return flushNext; }
+export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
+export function tally_flush(by: f64): f64 {
+  return layout == STR64 ? flushTally<f64>(by) : flushTally<u32>(by);
+}
+export function tally_undo(by: f64): void {
+  if (layout == STR64) undoTally<f64>(by);
+  else undoTally<u32>(by);
+}

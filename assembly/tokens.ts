@@ -13,7 +13,17 @@
 //      token starts or ends, so the tokens are walked with one ctz per edge,
 //      never byte by byte.
 //   3. Each token is lowercased in place (16 bytes at a time, scan.ts) if
-//      asked, and counted: incr() hashes it 8 bytes at a time.
+//      asked, and added to a tally of the segment (tally.ts). At the end of
+//      the piece, or when the tally is full, the segment is flushed: each
+//      distinct token goes into the table once, with its count.
+//
+// If the table refuses a token while a segment is flushed (grow, widen,
+// maxBytes, overflow), the pass stops: JS rebuilds the table, moves the piece
+// and the tally to the new instance and finishes the flush there
+// (flushTally), then goes on with the rest of the piece; or, when the error is
+// final, takes back what the segment had put (undoTally: a negative step
+// never fails). Either way the tokens counted are a prefix of the input,
+// which is what the JS side's undo replays.
 //
 // A piece always starts at a token boundary (JS carries a token cut at the
 // end of a piece over to the next one), so its tokens are counted exactly as
@@ -27,6 +37,7 @@
 import { scratch } from "./memory";
 import { incr, DONE_REBUILD } from "./ops";
 import { setSeparatorSet, sepLo, sepHi, sepMask16, isSepByte, firstLanes, lowerInPlace } from "./scan";
+import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount } from "./tally";
 import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 
 /** The piece is not UTF-8: tokenErrAt is the offset of the first bad byte. */
@@ -34,10 +45,10 @@ import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 @inline export const ERR_UTF8: f64 = -16;
 
 export let tokensDone: f64 = 0;
-/** Offset in scratch of the token a count stopped at (with a code), or of the bad byte. */
+/** Offset in scratch of the bad byte, or where to go on after an interrupted flush. */
 export let tokenErrAt: u32 = 0;
-/** Length of the token a count stopped at: JS passes it back as `first`. */
-export let tokenErrLen: u32 = 0;
+/** Tokens of the segment whose flush the table interrupted. */
+export let segmentTokens: f64 = 0;
 
 /** Takes the separator set: `n` byte values written in scratch. */
 export function setSeparators(n: u32): void {
@@ -51,7 +62,45 @@ export function setSeparators(n: u32): void {
   return left >= 16 ? v : v128.bitselect(v, i8x16.splat(0x20), firstLanes(left));
 }
 
+/** Adds `step` to the count of the `len`-byte token at `p`: the one call into the table. */
+function apply<C>(p: usize, len: u32, step: f64): f64 {
+  return incr<u32, C>(0, p, len, step);
+}
+
+/**
+ * Puts the tallied segment (from flushNext on) into the table. Returns 0, or
+ * the table's code with flushNext at the entry it refused.
+ */
+export function flushTally<C>(by: f64): f64 {
+  const n = entries;
+  for (let j = flushNext; j < n; j++) {
+    const r = apply<C>(entryPtr(j), entryLen(j), by * <f64>entryCount(j));
+    if (r < 0 && r != DONE_REBUILD) {
+      tallyLoad(n, j);
+      return r;
+    }
+  }
+  tallyClear();
+  return 0;
+}
+
+/** Takes back the entries of an interrupted flush that went in, and empties the tally. */
+export function undoTally<C>(by: f64): void {
+  for (let j: u32 = 0; j < flushNext; j++) apply<C>(entryPtr(j), entryLen(j), -by * <f64>entryCount(j));
+  tallyClear();
+}
+
+/** An interrupted flush: JS finishes it and goes on at `resume`. */
+function stopFlush(r: f64, resume: usize, done: f64, tallied: f64): f64 {
+  tokenErrAt = <u32>(resume - scratch);
+  tokensDone = done;
+  segmentTokens = tallied;
+  return r;
+}
+
 function utf8Fail(from: usize, end: usize, at: usize, done: f64): f64 {
+  tallyClear();
+  segmentTokens = 0;
   const bad = utf8FirstError(from, <u32>(end - from));
   // The SIMD check and the scalar one agree; `at` (the window) is a fallback.
   tokenErrAt = bad >= 0 ? <u32>(from - scratch) + <u32>bad : <u32>(at - scratch);
@@ -65,24 +114,23 @@ function utf8Fail(from: usize, end: usize, at: usize, done: f64): f64 {
  * benchmark of the tokenizer alone).
  *
  * Unless `final`, bytes after the last separator are a token that may go on
- * in the next piece: they are left (unchecked) for JS to carry over. When
- * `first` is not 0, the first `first` bytes are a token already split (and
- * lowercased) whose count a rebuild interrupted: it is counted as it is.
- * `check` is false only when undoing a pass already checked.
+ * in the next piece: they are left (unchecked) for JS to carry over. `check`
+ * is false only when undoing a pass already checked.
  *
  * Returns the offset up to which the piece was consumed, or a status code:
- * ERR_UTF8 with tokenErrAt at the bad byte, or incr's code with tokenErrAt
- * and tokenErrLen at the token that stopped it (not counted). tokensDone
- * says how many were counted either way.
+ * ERR_UTF8 with tokenErrAt at the bad byte (nothing of its segment counted),
+ * or the table's code with the flush of a segment interrupted (see above):
+ * segmentTokens tokens in the tally, tokenErrAt where the piece goes on.
+ * tokensDone counts the tokens of the segments before, in the table.
  */
-export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit: f64, check: bool, first: u32, count: bool): f64 {
+export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit: f64, check: bool, count: bool): f64 {
   const s = scratch;
+  tallyClear();
   let done: f64 = 0;
-  let p = s;
-  if (first != 0) p = s + first;
+  let tallied: f64 = 0;
   let end = s + n;
   if (!final) {
-    while (end > p && !isSepByte(<u32>load<u8>(end - 1))) end--;
+    while (end > s && !isSepByte(<u32>load<u8>(end - 1))) end--;
   }
   const lo = sepLo();
   const hi = sepHi();
@@ -91,17 +139,12 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
   let prev = i8x16.splat(0);
   let pending = i8x16.splat(0);
   let lastSep: u64 = 1;
-  let inTok = first != 0;
+  let inTok = false;
   let tokStart = s;
-  let base = p;
-  if (inTok) {
-    // Resume inside the interrupted token: its end is the first separator
-    // edge (at p, or the end of a final piece); it was checked already.
-    lastSep = 0;
-  }
+  let base = s;
   // A final piece whose last token ends on a window edge needs one more
   // (empty, all-separator) window to close it.
-  while (base < end || (inTok && base == end && final)) {
+  while (base < end || (inTok && base == end)) {
     const rem = <u32>(end - base);
     let v0 = v128.load(base);
     let v1 = v128.load(base, 16);
@@ -144,24 +187,30 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
         continue;
       }
       const len = <u32>(at - tokStart);
-      if (lower && tokStart >= p) lowerInPlace(tokStart, len);
-      // The one call into the table.
-      const r = incr<u32, C>(0, tokStart, len, by);
-      if (r < 0 && r != DONE_REBUILD) {
-        tokenErrAt = <u32>(tokStart - s);
-        tokenErrLen = len;
-        tokensDone = done;
-        return r;
+      if (lower) lowerInPlace(tokStart, len);
+      if (!tallyAdd(tokStart, len)) {
+        // The tally is full: the segment so far goes into the table.
+        const r = flushTally<C>(by);
+        if (r < 0) return stopFlush(r, tokStart, done, tallied);
+        done += tallied;
+        tallied = 0;
+        tallyAdd(tokStart, len);
       }
-      done++;
-      if (done >= limit) {
-        tokensDone = done;
-        return <f64>(at - s);
+      tallied++;
+      if (done + tallied >= limit) {
+        end = at;
+        break;
       }
     }
+    if (done + tallied >= limit) break;
     base += 64;
   }
   if (check && v128.any_true(pending)) return utf8Fail(s, end, end, done);
+  if (count) {
+    const r = flushTally<C>(by);
+    if (r < 0) return stopFlush(r, end, done, tallied);
+    done += tallied;
+  }
   tokensDone = done;
   return <f64>(end - s);
 }

@@ -30,6 +30,8 @@ export interface ParsedTokenOptions {
   /** 1 at each separator byte value. */
   table: Uint8Array;
   lowercase: boolean;
+  /** Lowercasing may turn a token byte into a separator: 'a' is one, 'A' is not. */
+  lowerMakesSeparators: boolean;
 }
 
 /** @internal */
@@ -46,7 +48,9 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
     table[c] = 1;
   }
   if (typeof lowercase !== 'boolean') throw new TypeError(`${where}: lowercase must be a boolean, got ${describe(lowercase)}`);
-  return { separators, table, lowercase };
+  let lowerMakesSeparators = false;
+  for (let c = 0x61; c <= 0x7a; c++) if (lowercase && table[c] && !table[c - 0x20]) lowerMakesSeparators = true;
+  return { separators, table, lowercase, lowerMakesSeparators };
 }
 
 /** @internal */
@@ -265,6 +269,7 @@ export class TokenCounter {
    * number of tokens. Tokens longer than the scratch are not supported.
    */
   _scan(bytes: Uint8Array): number {
+    // (count_tokens without COUNT never touches the table.)
     const c = this._sink._coreFor(true)!;
     this._useSeparators(c);
     const u8 = c.view();
@@ -278,7 +283,7 @@ export class TokenCounter {
       pos += take;
       const n = carry + take;
       const last = pos === bytes.length;
-      const r = c.ex.count_tokens(n, 1, flags | (last ? FINAL : 0), Infinity, 0);
+      const r = c.ex.count_tokens(n, 1, flags | (last ? FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
       tokens += c.ex.tokens_done();
       if (last) return tokens;
@@ -357,10 +362,13 @@ export class TokenCounter {
       }
       let n = carry.length + take;
       const last = final && src.pos >= src.end;
-      let first = 0;
+      // Lowercasing is done in place, and a rebuild resumes from the bytes in
+      // scratch: when lowercasing could turn a token byte into a separator
+      // (a set with 'a' but not 'A'), keep the piece as it came.
+      let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
         // The one call into the kernel: validate, split, count.
-        const r = c.ex.count_tokens(n, by, flags | (last ? FINAL : 0), limit - counted, first);
+        let r = c.ex.count_tokens(n, by, flags | (last ? FINAL : 0), limit - counted);
         counted += c.ex.tokens_done();
         if (r >= 0) {
           u8 = c.view();
@@ -370,19 +378,40 @@ export class TokenCounter {
         }
         const at = c.ex.token_err_at() >>> 0;
         if (r === ERR_UTF8) throw new CountStop(counted, utf8Error(where, src, base + at, c.view()[c.scratch + at]!));
-        // Stopped at a token: rebuild (grow/widen) and go on from it, or fail.
-        // That token is already split (and lowercased): the kernel counts it
-        // as it is (`first`), so it is never split again.
-        const len = c.ex.token_err_len() >>> 0;
-        const rest = c.view().slice(c.scratch + at, c.scratch + n);
-        const error = sink._recover(r);
-        if (error !== null) throw new CountStop(counted, error);
-        c = sink._coreFor(true)!;
-        this._useSeparators(c);
-        c.view().set(rest, c.scratch);
-        n = rest.length;
+        const segmentTokens = c.ex.segment_tokens();
+        // The table refused a token of a segment being flushed: rebuild
+        // (grow, widen, compact), move the piece and the tally over and
+        // finish the flush there; or take the segment back and fail.
+        // (A rebuild streams entries through the old scratch: keep copies.)
+        const piece = c.view().slice(c.scratch, c.scratch + n);
+        for (;;) {
+          const tallyAt = c.ex.tally_ptr() >>> 0;
+          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.ex.tally_entries() >>> 0));
+          const next = c.ex.tally_next();
+          const error = sink._recover(r);
+          const now = sink._coreFor(true)!;
+          if (error !== null || now === c) {
+            c.view().set(piece, c.scratch);
+            c.ex.tally_undo(by);
+            throw new CountStop(counted, error ?? new Error(`unexpected core status ${r}`));
+          }
+          c = now;
+          this._useSeparators(c);
+          const to = c.view();
+          to.set(piece, c.scratch);
+          to.set(tally, c.ex.tally_ptr() >>> 0);
+          c.ex.tally_load(tally.length / 8, next);
+          r = c.ex.tally_flush(by);
+          if (r >= 0) break;
+        }
+        counted += segmentTokens;
+        // Go on with the rest of the piece (as it came, when lowercasing in
+        // place may have turned a byte of the next token into a separator).
+        const u = c.view();
+        const rest = original !== null ? (original = original.subarray(at)) : piece.subarray(at);
+        u.set(rest, c.scratch);
+        n -= at;
         base += at;
-        first = len;
       }
     }
     if (by < 0) sink._maybeShrink();

@@ -53,10 +53,16 @@ export interface CoreExports {
   top_k(k: number): number;
   read_top(from: number): number;
   set_separators(n: number): void;
-  count_tokens(n: number, by: number, flags: number, limit: number, first: number): number;
+  count_tokens(n: number, by: number, flags: number, limit: number): number;
   tokens_done(): number;
   token_err_at(): number;
-  token_err_len(): number;
+  segment_tokens(): number;
+  tally_ptr(): number;
+  tally_entries(): number;
+  tally_next(): number;
+  tally_load(n: number, next: number): void;
+  tally_flush(by: number): number;
+  tally_undo(by: number): void;
 }
 
 /**
