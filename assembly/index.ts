@@ -12,7 +12,7 @@ import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes } from "./entries";
 import { topK, readTop } from "./select";
-import { setSeparators, countTokens, flushTally, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
+import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
 import { tallyPtr, tallyLoad, entries as tallyEntries, flushNext } from "./tally";
 
 /**
@@ -299,9 +299,7 @@ export function count_tokens(n: u32, by: f64, flags: u32, limit: f64): f64 {
   const lower = (flags & 2) != 0;
   const check = (flags & 4) != 0;
   const count = (flags & 8) != 0;
-  return layout == STR64
-    ? countTokens<f64>(n, by, final, lower, limit, check, count)
-    : countTokens<u32>(n, by, final, lower, limit, check, count);
+  return countTokens(layout == STR64, n, by, final, lower, limit, check, count);
 }
 
 export function tokens_done(): f64 { return tokensDone; }
@@ -315,9 +313,8 @@ export function tally_entries(): u32 { return tallyEntries; }
 export function tally_next(): u32 { return flushNext; }
 export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
 export function tally_flush(by: f64): f64 {
-  return layout == STR64 ? flushTally<f64>(by) : flushTally<u32>(by);
+  return flush(layout == STR64, by);
 }
 export function tally_undo(by: f64): void {
-  if (layout == STR64) undoTally<f64>(by);
-  else undoTally<u32>(by);
+  undoTally(layout == STR64, by);
 }

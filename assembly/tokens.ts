@@ -62,31 +62,39 @@ export function setSeparators(n: u32): void {
   return left >= 16 ? v : v128.bitselect(v, i8x16.splat(0x20), firstLanes(left));
 }
 
-/** Adds `step` to the count of the `len`-byte token at `p`: the one call into the table. */
-function apply<C>(p: usize, len: u32, step: f64): f64 {
-  return incr<u32, C>(0, p, len, step);
-}
-
 /**
- * Puts the tallied segment (from flushNext on) into the table. Returns 0, or
- * the table's code with flushNext at the entry it refused.
+ * Adds `sign * by * count` to the table for each tally entry in [from, to):
+ * the one call into the table. Stops at an entry the table refuses, unless
+ * taking back (a negative step never fails); returns its code with
+ * flushNext at it, or 0.
  */
-export function flushTally<C>(by: f64): f64 {
-  const n = entries;
-  for (let j = flushNext; j < n; j++) {
-    const r = apply<C>(entryPtr(j), entryLen(j), by * <f64>entryCount(j));
+function applyEntries<C>(from: u32, to: u32, by: f64): f64 {
+  for (let j = from; j < to; j++) {
+    const r = incr<u32, C>(0, entryPtr(j), entryLen(j), by * <f64>entryCount(j));
     if (r < 0 && r != DONE_REBUILD) {
-      tallyLoad(n, j);
+      tallyLoad(entries, j);
       return r;
     }
   }
-  tallyClear();
   return 0;
 }
 
+/**
+ * Puts the tallied segment (from flushNext on) into the table (u32 or f64
+ * counts, as `wide` says). Returns 0, or the table's code with flushNext at
+ * the entry it refused (the entries before it are in).
+ */
+export function flush(wide: bool, by: f64): f64 {
+  const r = wide ? applyEntries<f64>(flushNext, entries, by) : applyEntries<u32>(flushNext, entries, by);
+  if (r == 0) tallyClear();
+  return r;
+}
+
 /** Takes back the entries of an interrupted flush that went in, and empties the tally. */
-export function undoTally<C>(by: f64): void {
-  for (let j: u32 = 0; j < flushNext; j++) apply<C>(entryPtr(j), entryLen(j), -by * <f64>entryCount(j));
+export function undoTally(wide: bool, by: f64): void {
+  const n = flushNext;
+  if (wide) applyEntries<f64>(0, n, -by);
+  else applyEntries<u32>(0, n, -by);
   tallyClear();
 }
 
@@ -96,6 +104,27 @@ function stopFlush(r: f64, resume: usize, done: f64, tallied: f64): f64 {
   tokensDone = done;
   segmentTokens = tallied;
   return r;
+}
+
+/** The first token of a new segment (the tally is empty: it fits). */
+function tallyFirst(p: usize, len: u32): void {
+  tallyAdd(p, len);
+}
+
+/**
+ * Whether the window of `rem` bytes at `base` (after the block `prev`) breaks
+ * UTF-8. A loop over its four blocks, so the check is compiled once (it runs
+ * only for windows with a high bit set).
+ */
+function utf8WindowError(prev: v128, base: usize, rem: u32): bool {
+  let e = i8x16.splat(0);
+  for (let k: u32 = 0; k < 4; k++) {
+    let v = v128.load(base + (<usize>k << 4));
+    if (rem < 64) v = padded(v, rem, k);
+    e = v128.or(e, utf8BlockError(prev, v));
+    prev = v;
+  }
+  return v128.any_true(e);
 }
 
 function utf8Fail(from: usize, end: usize, at: usize, done: f64): f64 {
@@ -123,7 +152,7 @@ function utf8Fail(from: usize, end: usize, at: usize, done: f64): f64 {
  * segmentTokens tokens in the tally, tokenErrAt where the piece goes on.
  * tokensDone counts the tokens of the segments before, in the table.
  */
-export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit: f64, check: bool, count: bool): f64 {
+export function countTokens(wide: bool, n: u32, by: f64, final: bool, lower: bool, limit: f64, check: bool, count: bool): f64 {
   const s = scratch;
   tallyClear();
   let done: f64 = 0;
@@ -158,9 +187,7 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
     }
     if (check) {
       if (i8x16.bitmask(v128.or(v128.or(v0, v1), v128.or(v2, v3))) != 0) {
-        let e = v128.or(utf8BlockError(prev, v0), utf8BlockError(v0, v1));
-        e = v128.or(e, v128.or(utf8BlockError(v1, v2), utf8BlockError(v2, v3)));
-        if (v128.any_true(e)) return utf8Fail(s, end, base, done);
+        if (utf8WindowError(prev, base, rem)) return utf8Fail(s, end, base, done);
         pending = incomplete(v3);
       } else if (v128.any_true(pending)) {
         return utf8Fail(s, end, base, done);
@@ -190,11 +217,11 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
       if (lower) lowerInPlace(tokStart, len);
       if (!tallyAdd(tokStart, len)) {
         // The tally is full: the segment so far goes into the table.
-        const r = flushTally<C>(by);
+        const r = flush(wide, by);
         if (r < 0) return stopFlush(r, tokStart, done, tallied);
         done += tallied;
         tallied = 0;
-        tallyAdd(tokStart, len);
+        tallyFirst(tokStart, len);
       }
       tallied++;
       if (done + tallied >= limit) {
@@ -207,7 +234,7 @@ export function countTokens<C>(n: u32, by: f64, final: bool, lower: bool, limit:
   }
   if (check && v128.any_true(pending)) return utf8Fail(s, end, end, done);
   if (count) {
-    const r = flushTally<C>(by);
+    const r = flush(wide, by);
     if (r < 0) return stopFlush(r, end, done, tallied);
     done += tallied;
   }
