@@ -157,6 +157,8 @@ export function countTokens(wide: bool, n: u32, by: f64, final: bool, lower: boo
   tallyClear();
   let done: f64 = 0;
   let tallied: f64 = 0;
+  /** Tokens the segment may still take before `limit`. */
+  let budget = limit;
   let end = s + n;
   if (!final) {
     while (end > s && !isSepByte(<u32>load<u8>(end - 1))) end--;
@@ -200,15 +202,20 @@ export function countTokens(wide: bool, n: u32, by: f64, final: bool, lower: boo
     // A bit wherever a byte and the one before it differ: token starts and ends.
     let t = sep ^ ((sep << 1) | lastSep);
     lastSep = sep >> 63;
+    // Edges alternate start, end, start, ...: pop them in pairs, so the
+    // only branch on the state is at a window's first edge.
     while (t != 0) {
-      const at = base + <usize>ctz(t);
-      t &= t - 1;
       if (!inTok) {
-        tokStart = at;
-        inTok = true;
-        continue;
+        tokStart = base + <usize>ctz(t);
+        t &= t - 1;
+        if (t == 0) {
+          inTok = true;
+          break;
+        }
       }
       inTok = false;
+      const at = base + <usize>ctz(t);
+      t &= t - 1;
       if (!count) {
         done++;
         continue;
@@ -220,16 +227,17 @@ export function countTokens(wide: bool, n: u32, by: f64, final: bool, lower: boo
         const r = flush(wide, by);
         if (r < 0) return stopFlush(r, tokStart, done, tallied);
         done += tallied;
+        budget -= tallied;
         tallied = 0;
         tallyFirst(tokStart, len);
       }
       tallied++;
-      if (done + tallied >= limit) {
+      if (tallied >= budget) {
         end = at;
         break;
       }
     }
-    if (done + tallied >= limit) break;
+    if (tallied >= budget) break;
     base += 64;
   }
   if (check && v128.any_true(pending)) return utf8Fail(s, end, end, done);
