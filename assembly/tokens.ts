@@ -30,6 +30,18 @@
 // incr() would count each token decoded to a string, and every counted token
 // is valid UTF-8, i.e. the same bytes incr() writes for its string.
 //
+// Measured (WordNet glosses, 9 MB, 1.47M tokens, 113k distinct; Node 20 on
+// the shared 2-core VM, medians in one process):
+//   - this pass without counting (UTF-8 check + split): ~5 ms, 1.8 GB/s; the
+//     byte-by-byte loop it replaced (a table lookup per byte, validation on
+//     a second instance) took ~91 ms with counting;
+//   - counting each token straight into the table: 57 ms into a warm map;
+//     with the tally: 40 ms (profile of a new map: this function 28%, the
+//     table's find 25%, rebuilds while the map grows ~17%, hashing 6%);
+//   - touching each tally entry's home group 8-64 entries before its flush
+//     (a software prefetch): no gain within the noise; a get() pass before
+//     the flush: 56-70 ms, slower.
+//
 // Reads go up to 63 bytes past the end of the piece (those lanes are masked:
 // spaces to the validator, separators to the splitter). The table lies right
 // after the scratch (memory.ts), so they are always in memory.
