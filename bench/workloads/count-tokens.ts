@@ -258,11 +258,11 @@ export const countTokens: Workload = {
         caption: 'The same wasm pass as countTokens with counting switched off: bytes copied into wasm, validated and split into tokens, nothing counted.',
         columns: [
           { key: 'contender', label: 'input', format: 'text' },
-          { key: 'gbPerSec', label: 'GB/s', format: 'text' },
+          { key: 'gbPerSec', label: 'GB/s', format: 'decimal' },
           { key: 'medianMs', label: 'ms/run', format: 'ms' },
           { key: 'samples', label: 'runs', format: 'int' },
         ],
-        rows: rows.map((r) => ({ ...r, gbPerSec: r.gbPerSec === null ? null : r.gbPerSec.toFixed(2) })),
+        rows,
       });
       const asciiRow = ascii !== null ? rows[1] : rows[0];
       const gbs = asciiRow?.gbPerSec ?? null;
