@@ -26,6 +26,15 @@ import { scratch } from "./memory";
 // @ts-ignore: decorator
 @inline export const MAX_ENTRIES: u32 = 2048;
 
+/**
+ * Longest probe a lookup may take before the tally counts as full (and is
+ * flushed). The hash is not seeded (the table's is), so tokens crafted to
+ * collide could otherwise make each lookup walk thousands of slots; at half
+ * load a natural probe is 1-3 slots, so this never triggers on real text.
+ */
+// @ts-ignore: decorator
+@inline const MAX_PROBE: u32 = 32;
+
 const SLOTS: usize = memory.data(2 << SLOT_BITS, 16);
 const ENTRIES: usize = memory.data(<i32>MAX_ENTRIES * 8, 16);
 
@@ -69,7 +78,8 @@ function restEqual(a: usize, b: usize, n: u32): bool {
 
 /**
  * Adds one occurrence of the `len`-byte token at `p` (in scratch). Returns
- * false, adding nothing, when the tally is full: flush it and retry.
+ * false, adding nothing, when the tally is full (or the probe too long):
+ * flush it and retry.
  */
 // @ts-ignore: decorator
 @inline export function tallyAdd(p: usize, len: u32): bool {
@@ -77,7 +87,7 @@ function restEqual(a: usize, b: usize, n: u32): bool {
   const k1 = len > 8 ? load<u64>(p + len - 8) : 0;
   let h = (k0 ^ rotl<u64>(k1, 29) ^ <u64>len) * 0x9e3779b97f4a7c15;
   let i = <u32>(h >> (64 - SLOT_BITS));
-  while (true) {
+  for (let probe: u32 = 0; probe < MAX_PROBE; probe++) {
     const at = SLOTS + (<usize>i << 1);
     const ref = <u32>load<u16>(at);
     if (ref == 0) {
@@ -100,6 +110,7 @@ function restEqual(a: usize, b: usize, n: u32): bool {
     }
     i = (i + 1) & SLOT_MASK;
   }
+  return false;
 }
 
 /** Entry j: the token's address in scratch. */

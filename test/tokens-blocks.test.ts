@@ -98,6 +98,25 @@ describe('block and window edges', () => {
     expectCounts(words.join('\n').toUpperCase(), { lowercase: true });
   });
 
+  it('tokens crafted to collide in the tally (unseeded) are counted right, probe chains capped', () => {
+    // The tally's slot is the top 12 bits of (head8 ^ len) * 0x9e3779b97f4a7c15
+    // (assembly/tally.ts): find 7-byte tokens that all land in slot 1234.
+    const C = 0x9e3779b97f4a7c15n;
+    const M = (1n << 64n) - 1n;
+    const found: string[] = [];
+    for (let i = 0; found.length < 150; i++) {
+      const tok = 'c' + i.toString(36).padStart(6, '0');
+      const b = enc.encode(tok);
+      let k0 = 0n;
+      for (let j = b.length - 1; j >= 0; j--) k0 = (k0 << 8n) | BigInt(b[j]!);
+      if ((((k0 ^ 7n) * C) & M) >> 52n === 1234n) found.push(tok);
+    }
+    const words: string[] = [];
+    for (let r = 0; r < 5; r++) for (let i = 0; i < found.length; i++) words.push(found[(i * 7 + r * 31) % found.length]!);
+    expectCounts(words.join(' '));
+    expectCounts(words.join('\n').toUpperCase(), { lowercase: true });
+  });
+
   it('separators whose lowercase letter is one and uppercase is not, through rebuilds', () => {
     // "a" separates; "A" does not, so "xAy" is one token, counted as "xay".
     const words: string[] = [];
