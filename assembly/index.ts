@@ -13,7 +13,8 @@ import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
-import { setSeparators, countTokens, utf8Validate, tokensDone, tokenErrAt, utf8Pending } from "./tokens";
+import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
+import { tallyPtr, tallyLoad, entries as tallyEntries, flushNext } from "./tally";
 import {
   headerNew, headerFree, tableRelease, tableResize, arenaGrow, arenaCompact, heldBytes, slotBytesHeld, hasSlots,
   ownInit, ownBytesNeeded, refusedBytes,
@@ -351,11 +352,32 @@ export function set_separators(n: u32): void {
   setSeparators(n);
 }
 
-export function count_tokens(t: usize, n: u32, by: f64, final: bool, lower: bool, limit: f64): f64 {
-  return layoutOf(t) == STR64 ? countTokens<f64>(t, n, by, final, lower, limit) : countTokens<u32>(t, n, by, final, lower, limit);
+/**
+ * Counts the tokens of the `n` bytes in scratch (tokens.ts). `flags`: 1 final,
+ * 2 lowercase, 4 check UTF-8, 8 count (else only validate and split).
+ */
+export function count_tokens(t: usize, n: u32, by: f64, flags: u32, limit: f64): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  const final = (flags & 1) != 0;
+  const lower = (flags & 2) != 0;
+  const check = (flags & 4) != 0;
+  const count = (flags & 8) != 0;
+  return countTokens(t, n, by, final, lower, limit, check, count);
 }
 
 export function tokens_done(): f64 { return tokensDone; }
 export function token_err_at(): u32 { return tokenErrAt; }
-export function utf8_validate(n: u32, final: bool): i32 { return utf8Validate(n, final); }
-export function utf8_pending(): u32 { return utf8Pending; }
+export function segment_tokens(): f64 { return segmentTokens; }
+
+// An interrupted flush, moved to a rebuilt instance: JS copies the piece into
+// scratch and the entries to tally_ptr(), then tally_load and tally_flush.
+export function tally_ptr(): usize { return tallyPtr(); }
+export function tally_entries(): u32 { return tallyEntries; }
+export function tally_next(): u32 { return flushNext; }
+export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
+export function tally_flush(t: usize, by: f64): f64 {
+  return flush(t, by);
+}
+export function tally_undo(t: usize, by: f64): void {
+  undoTally(t, by);
+}

@@ -28,6 +28,7 @@ export function formatCell(v: Cell, f: Format): string {
     case 'bytes': return v >= 100 ? group3(v) : v.toFixed(1);
     case 'ms': return v >= 100 ? group3(v) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
     case 'mb': return (v / 2 ** 20).toFixed(1);
+    case 'decimal': return v.toFixed(2);
     default: return String(v);
   }
 }

@@ -3,7 +3,7 @@
 
 import type { Libs } from './contenders.js';
 
-export type Format = 'text' | 'int' | 'ops' | 'pct' | 'ratio' | 'bytes' | 'ms' | 'mb';
+export type Format = 'text' | 'int' | 'ops' | 'pct' | 'ratio' | 'bytes' | 'ms' | 'mb' | 'decimal';
 
 export interface Column {
   key: string;

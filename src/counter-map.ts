@@ -262,8 +262,6 @@ export class CounterMap extends CounterMapBase<string> {
       /** @internal */
       _alive: () => this._alive(),
       /** @internal */
-      _touch: () => {},
-      /** @internal */
       _table: () => this._t,
       /** @internal */
       _coreFor: (create) => this._coreFor(create),

@@ -3,12 +3,14 @@
 // cut by the end of a piece (or of a stream chunk) is carried over in JS and
 // put in front of the next piece, so it is counted once, whole.
 //
-// Each call is atomic: the bytes are checked to be UTF-8 first (on a shared
-// validator instance, so the map is not touched), then counted; if counting
-// fails part way (maxBytes, overflow) the tokens already counted are replayed
-// with a step of -1, which cannot fail, and the error is rethrown.
+// One pass in wasm (assembly/tokens.ts) validates the UTF-8, splits, lowercases
+// and counts; the input is copied into the map's own scratch once (countFile
+// reads it there straight from the file). Each call is atomic: if the pass
+// fails part way (invalid UTF-8, maxBytes, overflow) the tokens it already
+// counted are replayed from the same input with a step of -1, which cannot
+// fail, and the error is rethrown.
 
-import { Core } from './core.js';
+import type { Core } from './core.js';
 import { describe } from './errors.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
@@ -28,6 +30,8 @@ export interface ParsedTokenOptions {
   /** 1 at each separator byte value. */
   table: Uint8Array;
   lowercase: boolean;
+  /** Lowercasing may turn a token byte into a separator: 'a' is one, 'A' is not. */
+  lowerMakesSeparators: boolean;
 }
 
 /** @internal */
@@ -44,7 +48,9 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
     table[c] = 1;
   }
   if (typeof lowercase !== 'boolean') throw new TypeError(`${where}: lowercase must be a boolean, got ${describe(lowercase)}`);
-  return { separators, table, lowercase };
+  let lowerMakesSeparators = false;
+  for (let c = 0x61; c <= 0x7a; c++) if (lowercase && table[c] && !table[c - 0x20]) lowerMakesSeparators = true;
+  return { separators, table, lowercase, lowerMakesSeparators };
 }
 
 /** @internal */
@@ -57,7 +63,6 @@ export function checkBytes(bytes: unknown, where: string): asserts bytes is Uint
 /** @internal What a CounterMap lends the token counter. */
 export interface TokenSink {
   _alive(): void;
-  _touch(): void;
   /** The table tokens are counted into (in the core _coreFor returned). */
   _table(): number;
   /** The core, created when `create`; null when empty and not created. */
@@ -74,64 +79,120 @@ export interface TokenSink {
 }
 
 const EMPTY = new Uint8Array(0);
-let validatorCore: Core | undefined;
 
-/** An instance of the core with no table, for its scratch and utf8_validate. */
-function validator(): Core {
-  return (validatorCore ??= new Core());
+/** The pass found bytes that are not UTF-8 (assembly/tokens.ts ERR_UTF8). */
+const ERR_UTF8 = -16;
+// count_tokens flags (assembly/index.ts).
+const FINAL = 1;
+const LOWER = 2;
+const CHECK = 4;
+const COUNT = 8;
+
+/**
+ * @internal Where a pass reads its bytes: an array in memory, or a file
+ * (src/node.ts). Reads are positional, so a pass can be replayed (to undo it)
+ * by setting `pos` back.
+ */
+export interface ByteSource {
+  /** Offset in the input of the next byte to read. */
+  pos: number;
+  /** Offset at which this feed's bytes end. */
+  end: number;
+  /** What the offsets count bytes of, for error messages: "input", "file". */
+  readonly noun: string;
+  /** Writes up to `max` of the next bytes at `u8[at]`; returns how many (0 at the end). */
+  fill(u8: Uint8Array, at: number, max: number): number;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+/** @internal A Uint8Array as a ByteSource. */
+export class BytesSource implements ByteSource {
+  pos = 0;
+  end: number;
+  readonly noun = 'input';
+  constructor(private readonly _bytes: Uint8Array) {
+    this.end = _bytes.length;
+  }
+  fill(u8: Uint8Array, at: number, max: number): number {
+    const k = Math.min(max, this.end - this.pos);
+    if (k <= 0) return 0;
+    u8.set(this._bytes.subarray(this.pos, this.pos + k), at);
+    this.pos += k;
+    return k;
+  }
+
+  /**
+   * Where the token the bytes end in starts (after the last separator), and
+   * whether a token ends before it: with `final`, the last one counts too.
+   * Lets a map that holds no table yet skip making one for input with none.
+   */
+  tokens(final: boolean, table: Uint8Array): { any: boolean; trailing: number } {
+    const b = this._bytes;
+    let start = this.end;
+    while (start > this.pos && table[b[start - 1]!] === 0) start--;
+    let any = final && start < this.end;
+    for (let i = this.pos; i < start && !any; i++) any = table[b[i]!] === 0;
+    return { any, trailing: start };
+  }
+
+  /** The bytes from `from` to the end, copied. */
+  tail(from: number): Uint8Array {
+    return this._bytes.slice(from, this.end);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
   return out;
 }
 
-/** Throws a TypeError at the first byte of `carry + bytes` that is not UTF-8. */
-function validateUtf8(carry: Uint8Array, bytes: Uint8Array, final: boolean, where: string): void {
-  const v = validator();
-  const total = carry.length + bytes.length;
-  let src = 0;
-  let pending = EMPTY;
-  do {
-    const u8 = v.view();
-    u8.set(pending, v.scratch);
-    const start = src - pending.length;
-    let n = pending.length;
-    const take = Math.min(v.scratchBytes - n, total - src);
-    if (src < carry.length) {
-      const fromCarry = Math.min(take, carry.length - src);
-      u8.set(carry.subarray(src, src + fromCarry), v.scratch + n);
-      u8.set(bytes.subarray(0, take - fromCarry), v.scratch + n + fromCarry);
-    } else {
-      u8.set(bytes.subarray(src - carry.length, src - carry.length + take), v.scratch + n);
+/**
+ * The offset of the first byte of `b` that does not start or continue valid
+ * UTF-8 (a sequence cut by the end is bad at its lead byte), or -1. For
+ * tokens longer than the scratch only; everything else is checked in wasm.
+ */
+function utf8ErrorAt(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
     }
-    src += take;
-    n += take;
-    const bad = v.ex.utf8_validate(n, final && src === total ? 1 : 0);
-    if (bad >= 0) {
-      const at = start + bad - carry.length;
-      throw new TypeError(
-        at >= 0
-          ? `${where}: invalid UTF-8 at byte ${at} of the input (0x${bytes[at]!.toString(16)}); nothing was counted`
-          : `${where}: invalid UTF-8 in the token carried over from the previous chunk; nothing was counted`,
-      );
+    let len: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c === 0xe0) (len = 3), (lo = 0xa0);
+    else if (c === 0xed) (len = 3), (hi = 0x9f);
+    else if (c >= 0xe1 && c <= 0xef) len = 3;
+    else if (c === 0xf0) (len = 4), (lo = 0x90);
+    else if (c >= 0xf1 && c <= 0xf3) len = 4;
+    else if (c === 0xf4) (len = 4), (hi = 0x8f);
+    else return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= n) return i;
+      const d = b[i + k]!;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
     }
-    const p = v.ex.utf8_pending();
-    pending = u8.slice(v.scratch + n - p, v.scratch + n);
-  } while (src < total);
+    i += len;
+  }
+  return -1;
 }
 
-/** Whether `carry + bytes[pos..]` holds a token that this pass would count. */
-function hasToken(carry: Uint8Array, bytes: Uint8Array, pos: number, final: boolean, table: Uint8Array): boolean {
-  if (carry.length > 0) return true;
-  let end = bytes.length;
-  // Without `final`, bytes after the last separator are carried, not counted.
-  if (!final) while (end > pos && table[bytes[end - 1]!] === 0) end--;
-  for (let i = pos; i < end; i++) if (table[bytes[i]!] === 0) return true;
-  return false;
+function utf8Error(where: string, src: ByteSource, at: number, byte: number): TypeError {
+  return new TypeError(
+    at >= 0
+      ? `${where}: invalid UTF-8 at byte ${at} of the ${src.noun} (0x${byte.toString(16)}); nothing was counted`
+      : `${where}: invalid UTF-8 in the token carried over from the previous chunk; nothing was counted`,
+  );
 }
 
 function lowercaseAscii(b: Uint8Array): void {
@@ -183,16 +244,33 @@ export class TokenCounter {
     return n;
   }
 
-  /** @internal one whole call: validate, count, undo on failure. */
+  /** @internal one whole call over bytes in memory. */
   _feed(bytes: Uint8Array, final: boolean, where: string): number {
+    return this._feedSource(new BytesSource(bytes), final, where);
+  }
+
+  /**
+   * @internal one whole call: the bytes of `src` from `pos` to `end` (after
+   * the carried token), counted in one pass, undone on failure.
+   */
+  _feedSource(src: ByteSource, final: boolean, where: string): number {
     const sink = this._sink;
     sink._alive();
-    validateUtf8(this._carry, bytes, final, where);
-    sink._touch();
     const carry0 = this._carry;
+    if (carry0.length === 0 && !sink._hasCore() && src instanceof BytesSource) {
+      // Only separators before a token the input may end in: a map that holds
+      // no table makes none (the token, if any, is carried to the next call).
+      const { any, trailing } = src.tokens(final, this._opts.table);
+      if (!any) {
+        this._carry = final ? EMPTY : src.tail(trailing);
+        src.pos = src.end;
+        return 0;
+      }
+    }
+    const pos0 = src.pos;
     const hadCore = sink._hasCore();
     try {
-      const { carry, counted } = this._pass(carry0, bytes, final, 1, Infinity);
+      const { carry, counted } = this._pass(carry0, src, final, 1, Infinity, where);
       this._carry = carry;
       this._counted += counted;
       // Nothing but separators: a map that held no memory still holds none.
@@ -200,29 +278,64 @@ export class TokenCounter {
       return counted;
     } catch (e) {
       if (!(e instanceof CountStop)) throw e;
-      if (e.counted > 0) this._pass(carry0, bytes, final, -1, e.counted);
+      if (e.counted > 0) {
+        src.pos = pos0;
+        this._pass(carry0, src, final, -1, e.counted, where);
+      }
       if (!hadCore) sink._releaseIfEmpty();
       throw e.error;
     }
   }
 
-  private _pass(carry: Uint8Array, bytes: Uint8Array, final: boolean, by: number, limit: number): { carry: Uint8Array; counted: number } {
+  /**
+   * @internal Takes back the first `tokens` tokens of `src` (read from its
+   * start, with no carry): what earlier feeds of a failed countFile counted.
+   */
+  _undo(src: ByteSource, tokens: number): void {
+    if (tokens > 0) this._pass(EMPTY, src, true, -1, tokens, 'undo');
+  }
+
+  /**
+   * @internal The tokenizer alone, for the benchmark: validates and splits
+   * `bytes` in wasm exactly as countTokens does, counting nothing. Returns the
+   * number of tokens. Tokens longer than the scratch are not supported.
+   */
+  _scan(bytes: Uint8Array): number {
+    // (count_tokens without COUNT never touches the table.)
+    const c = this._sink._coreFor(true)!;
+    this._useSeparators(c);
+    const u8 = c.view();
+    const flags = CHECK | (this._opts.lowercase ? LOWER : 0);
+    let tokens = 0;
+    let carry = 0;
+    let pos = 0;
+    for (;;) {
+      const take = Math.min(c.scratchBytes - carry, bytes.length - pos);
+      u8.set(bytes.subarray(pos, pos + take), c.scratch + carry);
+      pos += take;
+      const n = carry + take;
+      const last = pos === bytes.length;
+      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? FINAL : 0), Infinity);
+      if (r < 0) throw new Error(`_scan: status ${r}`);
+      tokens += c.ex.tokens_done();
+      if (last) return tokens;
+      if (r === 0 && n === c.scratchBytes) throw new Error('_scan: a token longer than the scratch');
+      u8.copyWithin(c.scratch, c.scratch + r, c.scratch + n);
+      carry = n - r;
+    }
+  }
+
+  private _pass(carry: Uint8Array, src: ByteSource, final: boolean, by: number, limit: number, where: string): { carry: Uint8Array; counted: number } {
     const sink = this._sink;
     const { table, lowercase } = this._opts;
+    // Undoing replays bytes already checked.
+    const flags = COUNT | (lowercase ? LOWER : 0) | (by > 0 ? CHECK : 0);
     let counted = 0;
-    let pos = 0;
-    while (counted < limit && !(pos === bytes.length && (!final || carry.length === 0))) {
+    // Offset in the input of scratch[0]: negative while it holds a token
+    // carried over from an earlier call.
+    let base = src.pos - carry.length;
+    while (counted < limit && !(src.pos >= src.end && (!final || carry.length === 0))) {
       let c: Core | null;
-      // A map that holds no table yet makes none for input with no token.
-      if (!sink._hasCore() && !hasToken(carry, bytes, pos, final, table)) {
-        // Nothing to count yet: only a token the input ends in, carried over.
-        if (!final) {
-          let start = bytes.length;
-          while (start > pos && table[bytes[start - 1]!] === 0) start--;
-          carry = bytes.slice(start);
-        }
-        break;
-      }
       try {
         c = sink._coreFor(by > 0);
       } catch (error) {
@@ -231,13 +344,34 @@ export class TokenCounter {
       if (c === null) break;
       if (carry.length >= c.scratchBytes) {
         // A token longer than the scratch: gather it in JS up to its end.
-        let end = pos;
-        while (end < bytes.length && table[bytes[end]!] === 0) end++;
-        if (end === bytes.length && !final) {
-          carry = concat(carry, bytes.subarray(pos));
+        const parts = [carry];
+        const buf = new Uint8Array(65536);
+        let ended = false;
+        while (!ended) {
+          let k: number;
+          try {
+            k = src.fill(buf, 0, buf.length);
+          } catch (error) {
+            throw new CountStop(counted, error);
+          }
+          if (k === 0) break;
+          let j = 0;
+          while (j < k && table[buf[j]!] === 0) j++;
+          parts.push(buf.slice(0, j));
+          if (j < k) {
+            src.pos -= k - j;
+            ended = true;
+          }
+        }
+        const token = concat(parts);
+        if (!ended && !final) {
+          carry = token;
           break;
         }
-        const token = concat(carry, bytes.subarray(pos, end));
+        if (by > 0) {
+          const bad = utf8ErrorAt(token);
+          if (bad >= 0) throw new CountStop(counted, utf8Error(where, src, base + bad, token[bad]!));
+        }
         if (lowercase) lowercaseAscii(token);
         try {
           sink._incrBytes(token, by);
@@ -246,34 +380,73 @@ export class TokenCounter {
         }
         counted++;
         carry = EMPTY;
-        pos = end;
+        base += token.length;
         continue;
       }
       this._useSeparators(c);
       let u8 = c.view();
       u8.set(carry, c.scratch);
-      const take = Math.min(c.scratchBytes - carry.length, bytes.length - pos);
-      u8.set(bytes.subarray(pos, pos + take), c.scratch + carry.length);
-      pos += take;
+      let take: number;
+      try {
+        take = src.fill(u8, c.scratch + carry.length, c.scratchBytes - carry.length);
+      } catch (error) {
+        throw new CountStop(counted, error);
+      }
       let n = carry.length + take;
-      const last = final && pos === bytes.length;
+      const last = final && src.pos >= src.end;
+      // Lowercasing is done in place, and a rebuild resumes from the bytes in
+      // scratch: when lowercasing could turn a token byte into a separator
+      // (a set with 'a' but not 'A'), keep the piece as it came.
+      let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
-        const r = c.ex.count_tokens(sink._table(), n, by, last ? 1 : 0, lowercase ? 1 : 0, limit - counted);
+        // The one call into the kernel: validate, split, count.
+        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? FINAL : 0), limit - counted);
         counted += c.ex.tokens_done();
         if (r >= 0) {
           u8 = c.view();
           carry = u8.slice(c.scratch + r, c.scratch + n);
+          base += r;
           break;
         }
-        // Stopped at a token: rebuild (grow/widen) and go on from it, or fail.
         const at = c.ex.token_err_at() >>> 0;
-        const rest = c.view().slice(c.scratch + at, c.scratch + n);
-        const error = sink._recover(r);
-        if (error !== null) throw new CountStop(counted, error);
-        c = sink._coreFor(true)!;
-        this._useSeparators(c);
-        c.view().set(rest, c.scratch);
-        n = rest.length;
+        if (r === ERR_UTF8) throw new CountStop(counted, utf8Error(where, src, base + at, c.view()[c.scratch + at]!));
+        const segmentTokens = c.ex.segment_tokens();
+        // The table refused a token of a segment being flushed: grow it (in
+        // its pool, or moved into an instance of its own), move the piece and
+        // the tally over if it moved, and finish the flush; or take the
+        // segment back and fail. (A move streams entries through the old
+        // scratch: keep copies.)
+        const piece = c.view().slice(c.scratch, c.scratch + n);
+        for (;;) {
+          const tallyAt = c.ex.tally_ptr() >>> 0;
+          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.ex.tally_entries() >>> 0));
+          const next = c.ex.tally_next();
+          const error = sink._recover(r);
+          if (error !== null) {
+            c.view().set(piece, c.scratch);
+            c.ex.tally_undo(sink._table(), by);
+            throw new CountStop(counted, error);
+          }
+          const now = sink._coreFor(true)!;
+          if (now !== c) {
+            c = now;
+            this._useSeparators(c);
+            const to = c.view();
+            to.set(piece, c.scratch);
+            to.set(tally, c.ex.tally_ptr() >>> 0);
+            c.ex.tally_load(tally.length / 8, next);
+          }
+          r = c.ex.tally_flush(sink._table(), by);
+          if (r >= 0) break;
+        }
+        counted += segmentTokens;
+        // Go on with the rest of the piece (as it came, when lowercasing in
+        // place may have turned a byte of the next token into a separator).
+        const u = c.view();
+        const rest = original !== null ? (original = original.subarray(at)) : piece.subarray(at);
+        u.set(rest, c.scratch);
+        n -= at;
+        base += at;
       }
     }
     if (by < 0) sink._maybeShrink();

@@ -78,11 +78,16 @@ export interface CoreExports {
   read_top(t: number, from: number): number;
   top_free(): void;
   set_separators(n: number): void;
-  count_tokens(t: number, n: number, by: number, final: number, lower: number, limit: number): number;
+  count_tokens(t: number, n: number, by: number, flags: number, limit: number): number;
   tokens_done(): number;
   token_err_at(): number;
-  utf8_validate(n: number, final: number): number;
-  utf8_pending(): number;
+  segment_tokens(): number;
+  tally_ptr(): number;
+  tally_entries(): number;
+  tally_next(): number;
+  tally_load(n: number, next: number): void;
+  tally_flush(t: number, by: number): number;
+  tally_undo(t: number, by: number): void;
 }
 
 /**

