@@ -146,7 +146,7 @@ export abstract class CounterMapBase<K> {
    * making the table fails, the header is freed and the map holds nothing,
    * exactly as before the call.
    */
-  private _create(): void {
+  private _create(revocable = false): void {
     const pool = poolForNewTable();
     let t: number;
     try {
@@ -165,7 +165,28 @@ export abstract class CounterMapBase<K> {
       this._t = 0;
       throw e;
     }
-    pool.registry.register(this, t);
+    // A revocable registration (the map as its token: ~40 bytes more) lets
+    // _abandon() take the header back; plain insertions never need that.
+    if (revocable) pool.registry.register(this, t, this);
+    else pool.registry.register(this, t);
+  }
+
+  /**
+   * @internal After a call that made this map's table (it held none before)
+   * and left it empty (nothing counted, or everything taken back): gives the
+   * header back too, so the map holds no memory, exactly as before the call.
+   * Only a table made by `_coreFor(true, true)` can be given back.
+   */
+  protected _abandon(): void {
+    const c = this._c;
+    if (c === null || c.ex.size(this._t) !== 0) return;
+    this.clear();
+    const pool = this._c as Pool;
+    const t = this._t;
+    if (!pool.registry.unregister(this)) return;
+    freeHeader(pool, t);
+    this._c = null;
+    this._t = 0;
   }
 
   /**
@@ -440,9 +461,12 @@ export abstract class CounterMapBase<K> {
     if (c !== null && c.ex.advice(this._t)) this._shrink();
   }
 
-  /** @internal The instance, with the table made if missing; null only when `create` is false. */
-  protected _coreFor(create: boolean): Core | null {
-    if (this._c === null && create) this._rebuild('create');
+  /**
+   * @internal The instance, with the table made if missing; null only when
+   * `create` is false. `revocable`: the table may be given back by _abandon().
+   */
+  protected _coreFor(create: boolean, revocable = false): Core | null {
+    if (this._c === null && create) this._create(revocable);
     return this._c;
   }
 

@@ -264,7 +264,7 @@ export class CounterMap extends CounterMapBase<string> {
       /** @internal */
       _table: () => this._t,
       /** @internal */
-      _coreFor: (create) => this._coreFor(create),
+      _coreFor: (create) => this._coreFor(create, true),
       /** @internal */
       _recover: (code) => {
         const stop = this._chunkStatus(code, 0);
@@ -275,11 +275,10 @@ export class CounterMap extends CounterMapBase<string> {
       /** @internal */
       _maybeShrink: () => this._maybeShrink(),
       /** @internal */
-      _hasCore: () => this._c !== null && this._c.ex.capacity_slots(this._t) > 0,
+      _hasCore: () => this._c !== null,
       /** @internal */
-      _releaseIfEmpty: () => {
-        if (this._c !== null && this._c.ex.size(this._t) === 0) this.clear();
-      },
+      _releaseIfEmpty: () => this._abandon(),
+      
     };
   }
 

@@ -119,25 +119,6 @@ export class BytesSource implements ByteSource {
     this.pos += k;
     return k;
   }
-
-  /**
-   * Where the token the bytes end in starts (after the last separator), and
-   * whether a token ends before it: with `final`, the last one counts too.
-   * Lets a map that holds no table yet skip making one for input with none.
-   */
-  tokens(final: boolean, table: Uint8Array): { any: boolean; trailing: number } {
-    const b = this._bytes;
-    let start = this.end;
-    while (start > this.pos && table[b[start - 1]!] === 0) start--;
-    let any = final && start < this.end;
-    for (let i = this.pos; i < start && !any; i++) any = table[b[i]!] === 0;
-    return { any, trailing: start };
-  }
-
-  /** The bytes from `from` to the end, copied. */
-  tail(from: number): Uint8Array {
-    return this._bytes.slice(from, this.end);
-  }
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -257,16 +238,6 @@ export class TokenCounter {
     const sink = this._sink;
     sink._alive();
     const carry0 = this._carry;
-    if (carry0.length === 0 && !sink._hasCore() && src instanceof BytesSource) {
-      // Only separators before a token the input may end in: a map that holds
-      // no table makes none (the token, if any, is carried to the next call).
-      const { any, trailing } = src.tokens(final, this._opts.table);
-      if (!any) {
-        this._carry = final ? EMPTY : src.tail(trailing);
-        src.pos = src.end;
-        return 0;
-      }
-    }
     const pos0 = src.pos;
     const hadCore = sink._hasCore();
     try {
