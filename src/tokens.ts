@@ -151,12 +151,24 @@ function utf8ErrorAt(b: Uint8Array): number {
     let lo = 0x80;
     let hi = 0xbf;
     if (c >= 0xc2 && c <= 0xdf) len = 2;
-    else if (c === 0xe0) (len = 3), (lo = 0xa0);
-    else if (c === 0xed) (len = 3), (hi = 0x9f);
+    else if (c === 0xe0) {
+      len = 3;
+      lo = 0xa0;
+    }
+    else if (c === 0xed) {
+      len = 3;
+      hi = 0x9f;
+    }
     else if (c >= 0xe1 && c <= 0xef) len = 3;
-    else if (c === 0xf0) (len = 4), (lo = 0x90);
+    else if (c === 0xf0) {
+      len = 4;
+      lo = 0x90;
+    }
     else if (c >= 0xf1 && c <= 0xf3) len = 4;
-    else if (c === 0xf4) (len = 4), (hi = 0x8f);
+    else if (c === 0xf4) {
+      len = 4;
+      hi = 0x8f;
+    }
     else return i;
     for (let k = 1; k < len; k++) {
       if (i + k >= n) return i;

