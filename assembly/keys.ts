@@ -16,7 +16,7 @@
 // key depends only on its bytes, so a key counted from a JS string, from a
 // batch, or from countTokens' bytes is the same u64, hashed the same way.
 
-import { hashBytes } from "./hash";
+import { hashBytes, hashInt } from "./hash";
 
 /** The marker of an arena reference in byte 7. */
 // @ts-ignore: decorator
@@ -64,19 +64,14 @@ export function packKey(p: usize, len: u32): u64 {
 }
 
 /**
- * The hash of an inline key: a 64-bit mix of its u64 (murmur3's fmix64, a
- * bijection, so distinct short keys never share a full hash). Keys that
- * differ in one byte, or only in length (the length is byte 7), spread like
- * any others; longer keys use hashBytes, and a key is always one or the other.
+ * The hash of an inline key: fmix64 of its u64, as for int keys (hash.ts), a
+ * bijection, so distinct short keys never share a full hash. Keys that differ
+ * in one byte, or only in length (the length is byte 7), spread like any
+ * others; longer keys use hashBytes, and a key is always one or the other.
  */
 // @ts-ignore: decorator
 @inline export function hashShort(k: u64, seed: u64): u64 {
-  let h = k ^ seed;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccd;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53;
-  return h ^ (h >> 33);
+  return hashInt(<i64>k, seed);
 }
 
 /** The hash of the key whose bytes are at `p`, given its packed form `k`. */
