@@ -75,7 +75,8 @@ export function setSeparatorSet(at: usize, n: u32): void {
 /**
  * Lowercases ASCII A-Z in the `len` bytes at `p`, in place, 16 at a time.
  * The last block is masked so no byte past the token changes (it may be read
- * and written back as it was: memory past the scratch is the table's).
+ * and written back as it was; past the scratch lies more static data, and
+ * nothing else runs meanwhile: wasm instances are single-threaded).
  */
 export function lowerInPlace(p: usize, len: u32): void {
   while (len >= 16) {

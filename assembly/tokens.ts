@@ -48,8 +48,8 @@
 //     against 1.69 GB/s, under 1% of countTokens: one path serves every set.
 //
 // Reads go up to 63 bytes past the end of the piece (those lanes are masked:
-// spaces to the validator, separators to the splitter). The table lies right
-// after the scratch (memory.ts), so they are always in memory.
+// spaces to the validator, separators to the splitter). The scratch is static
+// data followed by more static data (heap.ts), so they are always in memory.
 
 import { scratch } from "./heap";
 import { packKey } from "./keys";
