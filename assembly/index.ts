@@ -5,11 +5,11 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { tableOf, groupsOf, seedOf, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
-import { get, incr, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
+import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
@@ -91,6 +91,11 @@ let errIndex: u32 = 0;
 @inline const SRC_U32: i32 = 2;
 
 function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
+  // One version bump for the call, and the table's fields loaded once (incrIn).
+  touch(t);
+  const base = tableOf(t);
+  const groups = groupsOf(t);
+  const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     let k: i64;
     if (sizeof<T>() == 8) {
@@ -105,7 +110,7 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
     }
     let r: f64;
     if (sizeof<K>() == 4 && !fitsI32(k)) r = by > 0 ? ERR_WIDEN : 0;
-    else r = incr<K, C>(t, k, 0, 0, by);
+    else r = incrIn<K, C>(t, base, groups, seed, k, 0, 0, by, false);
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
@@ -197,16 +202,20 @@ export function short_delete(t: usize, lo: u32, hi: u32): f64 {
  * [u32 byte length][u32 0xFF000000] followed by its bytes, padded to 8.
  */
 function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
+  touch(t);
+  const base = tableOf(t);
+  const groups = groupsOf(t);
+  const seed = seedOf(t);
   let p = scratch;
   for (let j: u32 = 0; j < n; j++) {
     const hi = load<u32>(p, 4);
     let r: f64;
     if (hi != BYTES_WORD) {
-      r = incr<u64, C>(t, <i64>shortKey(load<u32>(p), hi), 0, 0, by);
+      r = incrIn<u64, C>(t, base, groups, seed, <i64>shortKey(load<u32>(p), hi), 0, 0, by, false);
       p += 8;
     } else {
       const len = load<u32>(p);
-      r = incr<u64, C>(t, <i64>packKey(p + 8, len), p + 8, len, by);
+      r = incrIn<u64, C>(t, base, groups, seed, <i64>packKey(p + 8, len), p + 8, len, by, false);
       p += 8 + ((<usize>len + 7) & ~7);
     }
     if (r < 0 && r != DONE_REBUILD) {

@@ -4,11 +4,12 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
-import { find, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor } from "./table";
+import { find, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, slotSize, homeGroup, keyMatches } from "./table";
+import { tagOf, matchTag, matchEmpty, GROUP_SHIFT } from "./control";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
-  itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN,
+  itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN, tableOf,
 } from "./header";
 
 /** The table is full: rebuild it larger and retry. */
@@ -153,12 +154,61 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
   return eraseAt<K, C>(t, i, 1);
 }
 
-/** Adds `by` (a safe integer) to the key's count; a result <= 0 deletes it. */
+/**
+ * Adds `by` (a safe integer) to the key's count; a result <= 0 deletes it.
+ * The hot path of every counter: the probe is find's, and when the new count
+ * stays in its slot (positive, fitting C) it is stored right where the probe
+ * found the key, with no second address computation. Anything else (absent
+ * key, count <= 0, widening, overflow) goes the general way.
+ */
 // @ts-ignore: decorator
 @inline export function incr<K, C>(t: usize, key: i64, ptr: usize, len: u32, by: f64): f64 {
-  const h = hashKey<K>(t, key, ptr, len);
-  const i = find<K, C>(t, key, ptr, len, h);
-  if (i >= 0) return incrAt<K, C>(t, <u32>i, by);
+  return incrIn<K, C>(t, tableOf(t), groupsOf(t), seedOf(t), key, ptr, len, by, true);
+}
+
+/**
+ * incr with the table's address, group count and seed given: a batch loads
+ * them once (nothing in a batch moves the table: a rebuild ends the call with
+ * ERR_GROW), and bumps the version once (`bump` false: the batch did it).
+ */
+// @ts-ignore: decorator
+@inline export function incrIn<K, C>(t: usize, base: usize, groups: u32, seed: u64, key: i64, ptr: usize, len: u32, by: f64, bump: bool): f64 {
+  const h = isStr<K>() ? hashKeyBytes(<u64>key, ptr, len, seed) : hashInt(key, seed);
+  const tag = tagOf(h);
+  let g = homeGroup(h, groups);
+  while (true) {
+    const group = base + <usize>g * strideFor<K, C>();
+    let m = matchTag(group, tag);
+    while (m != 0) {
+      const j = ctz(m);
+      const s = group + 16 + <usize>j * slotSize<K, C>();
+      if (keyMatches<K>(t, s, key, ptr, len)) {
+        const at = s + sizeof<K>();
+        if (sizeof<C>() == 4) {
+          // Narrow counts in integer arithmetic: a u32 count plus a
+          // safe-integer step cannot overflow i64.
+          const n = <i64>load<u32>(at) + <i64>by;
+          if (n > 0 && n <= <i64>u32.MAX_VALUE) {
+            store<u32>(at, <u32>n);
+            if (bump) touch(t);
+            return <f64>n;
+          }
+        } else {
+          const n = load<f64>(at) + by;
+          if (n > 0 && n <= MAX_SAFE) {
+            store<f64>(at, n);
+            if (bump) touch(t);
+            return n;
+          }
+        }
+        return incrAt<K, C>(t, (g << GROUP_SHIFT) + j, by);
+      }
+      m &= m - 1;
+    }
+    if (matchEmpty(group) != 0) break;
+    g++;
+    if (g == groups) g = 0;
+  }
   if (by <= 0) return 0;
   return insert<K, C>(t, key, ptr, len, h, by);
 }

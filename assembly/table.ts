@@ -124,7 +124,7 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 }
 
 // @ts-ignore: decorator
-@inline function homeGroup(h: u64, groups: u32): u32 {
+@inline export function homeGroup(h: u64, groups: u32): u32 {
   return <u32>(((h >> 32) * <u64>groups) >> 32);
 }
 
@@ -152,10 +152,20 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 }
 
 /**
- * Index of the slot holding the key, or -1. Integer keys come in `key`;
- * string keys as `len` bytes at `ptr` and, in `key`, their inline form
- * (keys.ts), or NOT_INLINE for a key that lives in the arena.
+ * Whether the slot at `s` holds the key: an integer `key`; or a string key
+ * given as its inline form `key` (keys.ts), or, when that is NOT_INLINE, as
+ * `len` bytes at `ptr` to compare with the slot's arena record.
  */
+// @ts-ignore: decorator
+@inline export function keyMatches<K>(t: usize, s: usize, key: i64, ptr: usize, len: u32): bool {
+  if (isStr<K>()) {
+    const k = load<u64>(s);
+    return k == <u64>key || (<u64>key == NOT_INLINE && isArenaKey(k) && recordEquals(arenaOf(t) + <usize><u32>k, ptr, len));
+  }
+  return <i64>load<K>(s) == key;
+}
+
+/** Index of the slot holding the key (as keyMatches takes it), or -1. */
 // @ts-ignore: decorator
 @inline export function find<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64): i32 {
   const tag = tagOf(h);
@@ -167,16 +177,7 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
     let m = matchTag(group, tag);
     while (m != 0) {
       const j = ctz(m);
-      const s = group + 16 + <usize>j * slotSize<K, C>();
-      if (isStr<K>()) {
-        const k = load<u64>(s);
-        if (k == <u64>key) return <i32>((g << GROUP_SHIFT) + j);
-        if (<u64>key == NOT_INLINE && isArenaKey(k) && recordEquals(arenaOf(t) + <usize><u32>k, ptr, len)) {
-          return <i32>((g << GROUP_SHIFT) + j);
-        }
-      } else {
-        if (<i64>load<K>(s) == key) return <i32>((g << GROUP_SHIFT) + j);
-      }
+      if (keyMatches<K>(t, group + 16 + <usize>j * slotSize<K, C>(), key, ptr, len)) return <i32>((g << GROUP_SHIFT) + j);
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return -1;
