@@ -1,7 +1,8 @@
 // Startup cost of tophash, as users meet it:
 //   first map = the first insertion into the first map of a process or page
 //               (base64 decode + WebAssembly compile + instantiate + init);
-//   next map  = the first insertion into each further map (instantiate + init).
+//   next map  = the first insertion into each further map (its header and
+//               table in a shared pool: no new instance).
 // An empty map holds no instance, so creation cost is paid at its first insertion.
 // Also the alternative not chosen: the same core as a separate .wasm file.
 //

@@ -6,6 +6,7 @@ import type { CounterMap } from './counter-map.js';
 import type { IntCounterMap } from './int-counter-map.js';
 import type { CounterMapStats } from './types.js';
 import { loadPromClient } from './load-prom-client.cjs';
+import { memoryStats, type MemoryStats } from './memory-stats.js';
 
 // Loaded when this module is imported, so a missing prom-client fails the
 // import itself with an install hint, not the first scrape.
@@ -50,9 +51,15 @@ const GAUGES: ReadonlyArray<readonly [suffix: string, help: string, field: Exclu
 ];
 const REBUILDS = ['rebuilds_total', 'Times a tophash map moved to a fresh memory: grow, shrink, widen, compact (stats().rebuilds).'] as const;
 
-// Process-wide gauges of the shared WebAssembly memory go here once the main
-// entry exports memoryStats() (the many-maps work). Register them beside the
-// per-map ones below, without a `map` label, under the same prefix.
+/** Process-wide gauges of memoryStats() (no `map` label): suffix, help, field. */
+const MEMORY: ReadonlyArray<readonly [suffix: string, help: string, field: keyof MemoryStats]> = [
+  ['pools', 'Shared WebAssembly instances (pools) hosting small tophash maps (memoryStats().pools).', 'pools'],
+  ['pool_bytes', 'Bytes of the pools\' WebAssembly memories (memoryStats().poolBytes).', 'poolBytes'],
+  ['pool_bytes_in_use', 'Bytes of the pools that maps hold; the rest is free heap reused by the next maps (memoryStats().poolBytesInUse).', 'poolBytesInUse'],
+  ['pooled_maps', 'Maps whose table lives in a pool, disposed ones until garbage collected (memoryStats().pooledMaps).', 'pooledMaps'],
+  ['own_maps', 'Big maps whose table owns a WebAssembly memory (memoryStats().ownMaps).', 'ownMaps'],
+  ['own_bytes', 'Bytes of those own memories (memoryStats().ownBytes).', 'ownBytes'],
+];
 
 const PREFIX_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*_$/;
 
@@ -165,7 +172,7 @@ export function trackMaps(maps: TrackedMaps | (() => TrackedMaps), options: Trac
     current = () => fixed;
   }
 
-  const names = [...GAUGES.map(([suffix]) => prefix + suffix), prefix + REBUILDS[0]];
+  const names = [...GAUGES.map(([suffix]) => prefix + suffix), prefix + REBUILDS[0], ...MEMORY.map(([suffix]) => prefix + suffix)];
   for (const name of names) {
     if (register.getSingleMetric(name) !== undefined) {
       throw new Error(`trackMaps: the registry already has a metric ${name}: track every map in one trackMaps call (a function can return a changing set), or give another options.prefix`);
@@ -186,7 +193,7 @@ export function trackMaps(maps: TrackedMaps | (() => TrackedMaps), options: Trac
     return snapshot;
   };
 
-  const metrics: Array<Gauge<typeof LABEL> | Counter<typeof LABEL>> = [];
+  const metrics: Array<Gauge<typeof LABEL> | Counter<typeof LABEL> | Gauge> = [];
   for (const [suffix, help, field] of GAUGES) {
     metrics.push(new prom.Gauge({
       name: prefix + suffix,
@@ -209,6 +216,17 @@ export function trackMaps(maps: TrackedMaps | (() => TrackedMaps), options: Trac
       for (const [name, r] of readAll()) this.inc({ [LABEL]: name }, r.rebuilds);
     },
   }));
+
+  for (const [suffix, help, field] of MEMORY) {
+    metrics.push(new prom.Gauge({
+      name: prefix + suffix,
+      help,
+      registers: [register],
+      collect(this: Gauge) {
+        this.set(memoryStats()[field]);
+      },
+    }));
+  }
 
   let registered = true;
   return function untrackMaps(): void {

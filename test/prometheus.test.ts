@@ -3,7 +3,7 @@
 // Imports the built package (`npm test` builds first), as a user would.
 import { createRequire } from 'node:module';
 import { Registry, type Counter, type Gauge, type OpenMetricsContentType, type RegistryContentType } from 'prom-client';
-import { CounterMap, IntCounterMap } from 'tophash';
+import { CounterMap, IntCounterMap, memoryStats } from 'tophash';
 import { DEFAULT_PREFIX, trackMaps, type TrackedMaps } from 'tophash/prometheus';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: a plain .mjs example without declarations
@@ -12,6 +12,9 @@ import { serveMetrics } from '../examples/metrics-server.mjs';
 const require = createRequire(import.meta.url);
 
 const NAMES = ['entries', 'capacity_slots', 'tombstones', 'bytes', 'load_factor', 'rebuilds_total'];
+/** The process-wide gauges of memoryStats(), with no map label. */
+const MEMORY_NAMES = ['pools', 'pool_bytes', 'pool_bytes_in_use', 'pooled_maps', 'own_maps', 'own_bytes'];
+const ALL_NAMES = [...NAMES, ...MEMORY_NAMES];
 
 /** The samples of an exposition text: `name{map="x"}` → value. */
 function samples(text: string): Map<string, number> {
@@ -75,6 +78,15 @@ describe('trackMaps over HTTP (examples/metrics-server.mjs)', () => {
       expect(after.get('tophash_entries{map="ids"}')).toBe(4000);
       expect(after.get('tophash_bytes{map="ids"}')).toBeGreaterThanOrEqual(65536);
       expect(after.get('tophash_rebuilds_total{map="ids"}')).toBeGreaterThan(1);
+      // The process-wide memory, as memoryStats() says, with no map label.
+      const ms = memoryStats();
+      expect(after.get('tophash_pools')).toBe(ms.pools);
+      expect(after.get('tophash_pool_bytes')).toBe(ms.poolBytes);
+      expect(after.get('tophash_pool_bytes_in_use')).toBe(ms.poolBytesInUse);
+      expect(after.get('tophash_pooled_maps')).toBe(ms.pooledMaps);
+      expect(after.get('tophash_own_maps')).toBe(ms.ownMaps);
+      expect(after.get('tophash_own_bytes')).toBe(ms.ownBytes);
+      expect(ms.poolBytesInUse).toBeGreaterThanOrEqual(words.stats().bytes + ids.stats().bytes);
 
       // After dispose: that map reads 0 everywhere and the scrape still works.
       words.dispose();
@@ -104,14 +116,14 @@ describe('trackMaps', () => {
   it('unregisters its metrics, and only its own', async () => {
     const register = new Registry();
     const stop = trackMaps({ a: new CounterMap() }, { register });
-    expect(register.getMetricsAsArray().map((m) => m.name).sort()).toEqual(NAMES.map((n) => DEFAULT_PREFIX + n).sort());
+    expect(register.getMetricsAsArray().map((m) => m.name).sort()).toEqual(ALL_NAMES.map((n) => DEFAULT_PREFIX + n).sort());
     stop();
     expect(register.getMetricsAsArray()).toEqual([]);
     expect(await register.metrics()).toBe('\n');
     // Tracking again after unregistering works; the first stop() no longer touches it.
     const again = trackMaps({ a: new CounterMap() }, { register });
     stop();
-    expect(register.getMetricsAsArray()).toHaveLength(6);
+    expect(register.getMetricsAsArray()).toHaveLength(ALL_NAMES.length);
     again();
     expect(register.getMetricsAsArray()).toHaveLength(0);
   });
@@ -253,10 +265,10 @@ describe('trackMaps: bad arguments', () => {
     const r = new Registry();
     stops.push(trackMaps({}, { register: r }));
     expect(() => trackMaps({}, { register: r })).toThrow(/already has a metric tophash_entries: track every map in one trackMaps call/);
-    expect(r.getMetricsAsArray()).toHaveLength(6);
+    expect(r.getMetricsAsArray()).toHaveLength(ALL_NAMES.length);
     // A different prefix on the same registry is fine.
     stops.push(trackMaps({}, { register: r, prefix: 'other_' }));
-    expect(r.getMetricsAsArray()).toHaveLength(12);
+    expect(r.getMetricsAsArray()).toHaveLength(2 * ALL_NAMES.length);
   });
 
   it('the metric objects are prom-client\'s own Gauge and Counter', () => {
