@@ -38,7 +38,7 @@ export interface CounterMapStats {
   layout: 'int32' | 'int64' | 'str32' | 'str64' | 'none';
   /** Where the table lives: `shared` (a pool instance hosting many maps), `own` (a big map's own instance and memory), or `none` (no memory yet). */
   memory: 'shared' | 'own' | 'none';
-  /** Times the table was moved to a fresh memory (grow, shrink, widen, compact). */
+  /** Times the table was rebuilt: grown, shrunk, widened, or moved between a pool and its own instance (compacting a pooled arena is not counted). */
   rebuilds: number;
   /** The budget from options.maxBytes. */
   maxBytes: number;
