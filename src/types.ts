@@ -34,7 +34,7 @@ export interface CounterMapStats {
   probeLengthMean: number;
   /** Most groups a lookup of a live key visits. */
   probeLengthMax: number;
-  /** Slot layout: int32/str32 slots are 8 bytes; int64 16, str64 12 (widened for big keys or counts). */
+  /** Slot layout: int32 slots are 8 bytes, str32 12 (a key of up to 8 bytes inline), int64 and str64 16 (widened for big keys or counts); none before the first insertion and after clear(). */
   layout: 'int32' | 'int64' | 'str32' | 'str64' | 'none';
   /** Where the table lives: `shared` (a pool instance hosting many maps), `own` (a big map's own instance and memory), or `none` (no memory yet). */
   memory: 'shared' | 'own' | 'none';
