@@ -4,8 +4,7 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
-import { find, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, slotSize, homeGroup, keyMatches } from "./table";
-import { tagOf, matchTag, matchEmpty, GROUP_SHIFT } from "./control";
+import { find, findSlot, slotIndex, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
@@ -106,8 +105,8 @@ function insert<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64, n: f64):
 }
 
 export function get<K, C>(t: usize, key: i64, ptr: usize, len: u32): f64 {
-  const i = find<K, C>(t, key, ptr, len, hashKey<K>(t, key, ptr, len));
-  return i < 0 ? 0 : countAt<K, C>(t, <u32>i);
+  const s = findSlot<K, C>(t, tableOf(t), groupsOf(t), key, ptr, len, hashKey<K>(t, key, ptr, len));
+  return s == 0 ? 0 : <f64>load<C>(s + sizeof<K>());
 }
 
 /** Adds `by` (a safe integer) to the count in slot i; a result <= 0 deletes it. */
@@ -174,40 +173,27 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
 // @ts-ignore: decorator
 @inline export function incrIn<K, C>(t: usize, base: usize, groups: u32, seed: u64, key: i64, ptr: usize, len: u32, by: f64, bump: bool): f64 {
   const h = isStr<K>() ? hashKeyBytes(<u64>key, ptr, len, seed) : hashInt(key, seed);
-  const tag = tagOf(h);
-  let g = homeGroup(h, groups);
-  while (true) {
-    const group = base + <usize>g * strideFor<K, C>();
-    let m = matchTag(group, tag);
-    while (m != 0) {
-      const j = ctz(m);
-      const s = group + 16 + <usize>j * slotSize<K, C>();
-      if (keyMatches<K>(t, s, key, ptr, len)) {
-        const at = s + sizeof<K>();
-        if (sizeof<C>() == 4) {
-          // Narrow counts in integer arithmetic: a u32 count plus a
-          // safe-integer step cannot overflow i64.
-          const n = <i64>load<u32>(at) + <i64>by;
-          if (n > 0 && n <= <i64>u32.MAX_VALUE) {
-            store<u32>(at, <u32>n);
-            if (bump) touch(t);
-            return <f64>n;
-          }
-        } else {
-          const n = load<f64>(at) + by;
-          if (n > 0 && n <= MAX_SAFE) {
-            store<f64>(at, n);
-            if (bump) touch(t);
-            return n;
-          }
-        }
-        return incrAt<K, C>(t, (g << GROUP_SHIFT) + j, by);
+  const s = findSlot<K, C>(t, base, groups, key, ptr, len, h);
+  if (s != 0) {
+    const at = s + sizeof<K>();
+    if (sizeof<C>() == 4) {
+      // Narrow counts in integer arithmetic: a u32 count plus a safe-integer
+      // step cannot overflow i64.
+      const n = <i64>load<u32>(at) + <i64>by;
+      if (n > 0 && n <= <i64>u32.MAX_VALUE) {
+        store<u32>(at, <u32>n);
+        if (bump) touch(t);
+        return <f64>n;
       }
-      m &= m - 1;
+    } else {
+      const n = load<f64>(at) + by;
+      if (n > 0 && n <= MAX_SAFE) {
+        store<f64>(at, n);
+        if (bump) touch(t);
+        return n;
+      }
     }
-    if (matchEmpty(group) != 0) break;
-    g++;
-    if (g == groups) g = 0;
+    return incrAt<K, C>(t, slotIndex<K, C>(t, s), by);
   }
   if (by <= 0) return 0;
   return insert<K, C>(t, key, ptr, len, h, by);

@@ -165,25 +165,41 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
   return <i64>load<K>(s) == key;
 }
 
-/** Index of the slot holding the key (as keyMatches takes it), or -1. */
+/**
+ * Address of the slot holding the key (as keyMatches takes it), or 0. `base`
+ * and `groups` are the table's (a batch loads them once).
+ */
 // @ts-ignore: decorator
-@inline export function find<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64): i32 {
+@inline export function findSlot<K, C>(t: usize, base: usize, groups: u32, key: i64, ptr: usize, len: u32, h: u64): usize {
   const tag = tagOf(h);
-  const groups = groupsOf(t);
-  const base = tableOf(t);
   let g = homeGroup(h, groups);
   while (true) {
     const group = base + <usize>g * strideFor<K, C>();
     let m = matchTag(group, tag);
     while (m != 0) {
-      const j = ctz(m);
-      if (keyMatches<K>(t, group + 16 + <usize>j * slotSize<K, C>(), key, ptr, len)) return <i32>((g << GROUP_SHIFT) + j);
+      const s = group + 16 + <usize>ctz(m) * slotSize<K, C>();
+      if (keyMatches<K>(t, s, key, ptr, len)) return s;
       m &= m - 1;
     }
-    if (matchEmpty(group) != 0) return -1;
+    if (matchEmpty(group) != 0) return 0;
     g++;
     if (g == groups) g = 0;
   }
+}
+
+/** The index of the slot at address `s` (the inverse of slotAt). */
+// @ts-ignore: decorator
+@inline export function slotIndex<K, C>(t: usize, s: usize): u32 {
+  const off = s - tableOf(t);
+  const g = <u32>(off / strideFor<K, C>());
+  return (g << GROUP_SHIFT) + <u32>((off - <usize>g * strideFor<K, C>() - 16) / slotSize<K, C>());
+}
+
+/** Index of the slot holding the key (as keyMatches takes it), or -1. */
+// @ts-ignore: decorator
+@inline export function find<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64): i32 {
+  const s = findSlot<K, C>(t, tableOf(t), groupsOf(t), key, ptr, len, h);
+  return s == 0 ? -1 : <i32>slotIndex<K, C>(t, s);
 }
 
 /**
