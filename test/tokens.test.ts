@@ -4,31 +4,9 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CounterMap } from '../src/index.js';
+import { WS, reference, sorted } from './helpers/tokens.js';
 
 const enc = new TextEncoder();
-const WS = ' \t\n\v\f\r';
-
-/** The reference: decode, split on the separator characters, incr each token. */
-function reference(text: string, separators = WS, lowercase = false): Map<string, number> {
-  const out = new Map<string, number>();
-  let tok = '';
-  const flush = () => {
-    if (tok === '') return;
-    const t = lowercase ? tok.replace(/[A-Z]/g, (c) => c.toLowerCase()) : tok;
-    out.set(t, (out.get(t) ?? 0) + 1);
-    tok = '';
-  };
-  for (const ch of text) {
-    if (ch.length === 1 && separators.includes(ch)) flush();
-    else tok += ch;
-  }
-  flush();
-  return out;
-}
-
-function sorted(m: Iterable<[string, number]>): [string, number][] {
-  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
 
 function expectSame(m: CounterMap, ref: Map<string, number>): void {
   expect(m.size).toBe(ref.size);
