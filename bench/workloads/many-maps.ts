@@ -68,11 +68,20 @@ function wasmMemory(): number {
   return s.poolBytes + s.ownBytes;
 }
 
-/** Lets the FinalizationRegistry run (its callbacks come in later tasks) after full GCs. */
+/**
+ * Lets the FinalizationRegistry run after full GCs: its callbacks come in
+ * later tasks, a batch at a time, so with a million dropped maps this waits
+ * until the count of maps not yet reclaimed stops falling (at most ~10 s).
+ */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
+  let last = Infinity;
+  for (let i = 0; i < 500; i++) {
     fullGc();
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    const s = memoryStats();
+    const left = s.pooledMaps + s.ownMaps;
+    if (left >= last && i >= 3) return;
+    last = left;
   }
 }
 
