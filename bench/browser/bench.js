@@ -280,7 +280,7 @@ function table(results) {
     `${results.userAgent}. Int ids: ${INT_OPS.toLocaleString('en-US')} increments over ${INT_DISTINCT.toLocaleString('en-US')} uniform ids ` +
     `(incrMany gets one Int32Array; Map has no batch, so its bar is the same loop). Words: synthetic Zipf text, fresh strings every round. ` +
     `tophash bytes = the map's WebAssembly memory; Map bytes = JS heap growth (performance.memory${results.preciseMemory ? ', precise, after gc()' : ', coarse in a normal browser'}). ` +
-    `Startup: first map ${results.startup.firstMapMs.toFixed(2)} ms (compile + instantiate), next map ${results.startup.nextMapUs.toFixed(1)} µs (instantiate).`;
+    `Startup: first map ${results.startup.firstMapMs.toFixed(2)} ms (compile + instantiate), next map ${results.startup.nextMapUs.toFixed(1)} µs (its table in a shared pool).`;
 }
 
 main().catch((e) => {

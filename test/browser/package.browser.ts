@@ -63,7 +63,7 @@ describe('the packed ESM build in Chromium (no bundler)', () => {
     expect(server.requests.some((p) => p.endsWith('.wasm'))).toBe(false);
   });
 
-  it('startup: first map (compile + instantiate) and each next map (instantiate), median of fresh page loads', async () => {
+  it('startup: first map (compile + instantiate) and each next map (a table in the shared pool), median of fresh page loads', async () => {
     const runs = 7;
     const r = await measureChromium(null, runs, { site, browser });
     console.log(
