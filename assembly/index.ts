@@ -5,7 +5,7 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { tableOf, groupsOf, seedOf, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
@@ -273,6 +273,12 @@ export function table_version(t: usize): u32 { return versionOf(t); }
 export function table_rebuilds(t: usize): u32 { return rebuildsOf(t); }
 export function bump_version(t: usize): void { touch(t); }
 export function count_rebuild(t: usize): void { countRebuild(t); }
+// A table moved to another instance keeps its seed: the entries then arrive in
+// the new table's hash order, so its inserts walk memory sequentially.
+export function seed_lo(t: usize): u32 { return <u32>seedOf(t); }
+export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
+/** Sets an empty table's seed (a table moved back into its pool). */
+export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
 export function advice(t: usize): bool {
   const l = layoutOf(t);
   if (l == INT32) return rebuildAdvised<i32, u32>(t);

@@ -59,6 +59,9 @@ export interface CoreExports {
   table_rebuilds(t: number): number;
   bump_version(t: number): void;
   count_rebuild(t: number): void;
+  seed_lo(t: number): number;
+  seed_hi(t: number): number;
+  set_seed(t: number, lo: number, hi: number): void;
   advice(t: number): number;
   layout_id(t: number): number;
   err_index(): number;
