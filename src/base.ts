@@ -5,6 +5,9 @@ import {
 } from './codes.js';
 import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError } from './errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
+import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
+import { mergeTable } from './merge.js';
+import { writeSnapshot } from './snapshot.js';
 
 /** Operations the slow path (settle) can run again after a rebuild. */
 export const OP_GET = 0;
@@ -108,6 +111,8 @@ export abstract class CounterMapBase<K> {
   protected abstract _transfer(from: Core, ft: number, to: Core, tt: number): void;
   /** @internal The key of the index-th 16-byte entry reference in the core's scratch. */
   protected abstract _refKey(core: Core, index: number): K;
+  /** @internal The kind byte of this map's snapshots (snapshot.ts). */
+  protected abstract get _kind(): number;
 
   constructor(options?: CounterMapOptions) {
     if (options === undefined) {
@@ -427,6 +432,47 @@ export abstract class CounterMapBase<K> {
     return null;
   }
 
+  /** @internal The map as the target of a stream of records (records.ts). */
+  protected _sink(): RecordSink {
+    return {
+      coreFor: (create) => this._coreFor(create),
+      table: () => this._t,
+      recover: (code, at) => this._chunkStatus(code, at),
+      incrBytes: (bytes, by) => this._incrKeyBytes(bytes, by),
+    };
+  }
+
+  /** @internal Adds `by` to a string key given as UTF-8 bytes (CounterMap: keys longer than a scratch). */
+  protected _incrKeyBytes(_bytes: Uint8Array, _by: number): void {
+    throw new TypeError(`${this._name} has no string keys`);
+  }
+
+  /**
+   * @internal Loads a checked snapshot body into this new map; on any
+   * failure the map is disposed (fromSnapshot then returns nothing).
+   */
+  protected _load(body: Uint8Array, count: number, where: string): this {
+    try {
+      if (body.length > 0) applyBytes(this._sink(), body, this._kind === 1);
+      const size = this.size;
+      if (size !== count) throw new CorruptRecordsError(`the header says ${count} entries, the body holds ${size} distinct keys`);
+    } catch (e) {
+      this.dispose();
+      if (e instanceof CorruptRecordsError) throw new TypeError(`${where}: corrupt snapshot: ${e.message}; nothing was loaded`);
+      throw e;
+    }
+    return this;
+  }
+
+  /**
+   * @internal Adds a checked snapshot body to this map (countFile's merge
+   * of worker results): not atomic, for maps no caller sees yet.
+   */
+  _addRecords(body: Uint8Array): void {
+    this._alive();
+    applyBytes(this._sink(), body, this._kind === 1);
+  }
+
   /** @internal Bytes of erased string keys a compaction would give back. */
   private _garbage(): number {
     return this._c === null ? 0 : this._c.ex.arena_garbage(this._t);
@@ -661,6 +707,56 @@ export abstract class CounterMapBase<K> {
       rebuilds: home.ex.table_rebuilds(homeT),
       maxBytes: max,
     };
+  }
+
+  /**
+   * Adds every count of `other` (a map of the same kind), times `by` (a safe
+   * integer, may be negative: counts that reach 0 are deleted), into this
+   * map. Entries go from table to table inside wasm, in chunks, with no JS
+   * value per key. Atomic: an overflow or the maxBytes budget throws and
+   * leaves this map as it was. `a.merge(a)` doubles every count.
+   */
+  merge(other: this, by: number = 1): this {
+    this._alive();
+    if (!(other instanceof CounterMapBase) || other._name !== this._name) {
+      const what = other instanceof CounterMapBase ? `an ${other._name}` : describe(other);
+      throw new TypeError(`${this._name}#merge needs another ${this._name}, got ${what}`);
+    }
+    other._alive();
+    checkStep(by);
+    if (by === 0 || other._c === null) return this;
+    if (other === this) {
+      // The source must not change while it is read: merge a copy.
+      const copy = new (this.constructor as new () => this)();
+      try {
+        copy.merge(this);
+        return this.merge(copy, by);
+      } finally {
+        copy.dispose();
+      }
+    }
+    if (Math.abs(by) > 1) {
+      // Checked up front: then a negative step cannot fail part way, and its
+      // undo (a positive step, which may need memory) is never needed.
+      const top = other.mostCommon(1)[0]![1];
+      if (!Number.isSafeInteger(top * by)) {
+        throw new RangeError(`merge: a count would pass Number.MAX_SAFE_INTEGER (${top} × ${by}); the map is unchanged`);
+      }
+    }
+    mergeTable(this._sink(), other._c, other._t, by);
+    if (by < 0) this._maybeShrink();
+    return this;
+  }
+
+  /**
+   * The map as bytes (docs/snapshot-format.md): independent of table layout,
+   * seed and version, checked by a CRC-32. The array owns its whole buffer,
+   * so it can be transferred to a worker (`postMessage(s, [s.buffer])`) or
+   * written to a file; load it with `fromSnapshot`.
+   */
+  snapshot(): Uint8Array<ArrayBuffer> {
+    this._alive();
+    return writeSnapshot(this._kind, this._c, this._t);
   }
 
   /** The entries as [key, count] pairs (JSON has no Map). */

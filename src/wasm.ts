@@ -77,6 +77,11 @@ export interface CoreExports {
   top_k(t: number, k: number): number;
   read_top(t: number, from: number): number;
   top_free(): void;
+  records_write(t: number, cursor: number): number;
+  records_count(): number;
+  records_bytes(): number;
+  records_apply(t: number, from: number, n: number, by: number): number;
+  records_stop(): number;
   set_separators(n: number): void;
   count_tokens(t: number, n: number, by: number, flags: number, limit: number): number;
   tokens_done(): number;
