@@ -719,7 +719,7 @@ export abstract class CounterMapBase<K> {
   merge(other: this, by: number = 1): this {
     this._alive();
     if (!(other instanceof CounterMapBase) || other._name !== this._name) {
-      const what = other instanceof CounterMapBase ? `an ${other._name}` : describe(other);
+      const what = other instanceof CounterMapBase ? `a ${other._name} (a map of another kind)` : describe(other);
       throw new TypeError(`${this._name}#merge needs another ${this._name}, got ${what}`);
     }
     other._alive();

@@ -221,8 +221,9 @@ async function countParallel(
           r.then(
             (snap) => {
               if (failure !== null) return;
-              const { body } = checkSnapshot(snap, KIND_STRING, 'countFile');
-              if (total === null) total = new CounterMap();
+              const { body, count } = checkSnapshot(snap, KIND_STRING, 'countFile');
+              // Sized for the first range's keys: most of the others' are the same words.
+              if (total === null) total = new CounterMap({ initialCapacity: count });
               total._addRecords(body);
             },
             (e: unknown) => {
