@@ -61,7 +61,7 @@ export interface BatchStop {
   error: unknown;
 }
 
-type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact' | 'arena';
+type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact' | 'arena' | 'reserve';
 
 interface Options {
   readonly maxBytes: number;
@@ -151,7 +151,7 @@ export abstract class CounterMapBase<K> {
    * making the table fails, the header is freed and the map holds nothing,
    * exactly as before the call.
    */
-  private _create(revocable = false): void {
+  private _create(revocable = false, capacity = this._o.initialCapacity): void {
     const pool = poolForNewTable();
     let t: number;
     try {
@@ -163,7 +163,7 @@ export abstract class CounterMapBase<K> {
     this._c = pool;
     this._t = t;
     try {
-      this._rebuild('create');
+      this._rebuild('create', capacity);
     } catch (e) {
       freeHeader(pool, t);
       this._c = null;
@@ -198,7 +198,8 @@ export abstract class CounterMapBase<K> {
    * @internal
    * Resizes, widens, compacts or grows the arena of the table, in place in its
    * pool or by moving it to (or between, or back from) an instance of its
-   * own. `need` is the arena bytes an insert is waiting for. On any failure
+   * own. `need` is the arena bytes an insert is waiting for ('arena'), or
+   * the entries to make room for ('create', 'reserve'). On any failure
    * the table stays as it was and a RangeError is thrown.
    */
   protected _rebuild(why: Rebuild, need = 0): void {
@@ -211,7 +212,8 @@ export abstract class CounterMapBase<K> {
     let layout = ex.layout_id(t);
     let groups: number;
     switch (why) {
-      case 'create': groups = groupsFor(Math.max(1, this._o.initialCapacity), MAX_LOAD); break;
+      case 'create': groups = groupsFor(Math.max(1, need), MAX_LOAD); break;
+      case 'reserve': groups = Math.max(oldGroups, groupsFor(need, REBUILD_LOAD)); break;
       case 'grow': groups = Math.max(oldGroups + 1, groupsFor(items + 1, REBUILD_LOAD)); break;
       case 'widen':
         layout = this._wideLayout;
@@ -458,7 +460,7 @@ export abstract class CounterMapBase<K> {
       if (size !== count) throw new CorruptRecordsError(`the header says ${count} entries, the body holds ${size} distinct keys`);
     } catch (e) {
       this.dispose();
-      if (e instanceof CorruptRecordsError) throw new TypeError(`${where}: corrupt snapshot: ${e.message}; nothing was loaded`);
+      if (e instanceof CorruptRecordsError) throw new TypeError(`${where}: corrupt snapshot: ${e.message}; nothing was loaded`, { cause: e });
       throw e;
     }
     return this;
@@ -741,6 +743,19 @@ export abstract class CounterMapBase<K> {
       const top = other.mostCommon(1)[0]![1];
       if (!Number.isSafeInteger(top * by)) {
         throw new RangeError(`merge: a count would pass Number.MAX_SAFE_INTEGER (${top} × ${by}); the map is unchanged`);
+      }
+    }
+    if (by > 0) {
+      // Room for b's keys up front: the result holds at least that many, and
+      // growing step by step would rebuild (and move) the table several times.
+      const want = Math.max(this._o.initialCapacity, other.size);
+      if (this._c === null) this._create(false, want);
+      else if (this._c.ex.capacity_slots(this._t) * MAX_LOAD < want) {
+        try {
+          this._rebuild('reserve', want);
+        } catch {
+          // Past maxBytes: the merge grows as far as it can, and fails atomically if it must.
+        }
       }
     }
     mergeTable(this._sink(), other._c, other._t, by);

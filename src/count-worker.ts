@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CounterMap } from './counter-map.js';
 import { countRange } from './file-range.js';
 import type { TokenOptions } from './tokens.js';
+import { adoptCoreModule } from './wasm.js';
 
 /** @internal What countFile gives each worker. */
 export interface RangeJob {
@@ -16,6 +17,8 @@ export interface RangeJob {
   start: number;
   end: number;
   options: TokenOptions;
+  /** The calling thread's compiled core. */
+  module: WebAssembly.Module;
 }
 
 /** @internal What a worker posts: progress, its snapshot, or its error. */
@@ -26,6 +29,7 @@ export type RangeMessage =
 
 async function run(job: RangeJob): Promise<void> {
   const port = parentPort!;
+  adoptCoreModule(job.module);
   const fd = openSync(job.path, 'r');
   try {
     const map = new CounterMap();

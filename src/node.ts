@@ -31,6 +31,7 @@ import { countRange } from './file-range.js';
 import { checkSnapshot, KIND_STRING } from './snapshot.js';
 import { parseTokenOptions, type TokenOptions } from './tokens.js';
 import { workerScript } from './worker-url.js';
+import { coreModule } from './wasm.js';
 import type { RangeJob, RangeMessage } from './count-worker.js';
 
 /** Options of countFile. */
@@ -86,7 +87,7 @@ export async function countFile(path: string | URL, options?: CountFileOptions):
     if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`countFile: workers must be an integer >= 1, got ${describe(workers)}`);
   }
   const parsed = parseTokenOptions(tokenOptions, 'countFile');
-  into?.size; // throws now if `into` was disposed
+  into?.tokenCounter(tokenOptions); // throws now if `into` was disposed, before any file or worker
   const fd = openSync(path, 'r');
   let size: number;
   let ranges: Array<[number, number]>;
@@ -168,6 +169,7 @@ async function countParallel(
   onProgress: ((done: number, total: number) => void) | undefined,
 ): Promise<CounterMap> {
   const script = workerScript();
+  const module = coreModule();
   const done = ranges.map(() => 0);
   const started: Worker[] = [];
   const exits: Array<Promise<void>> = [];
@@ -180,7 +182,7 @@ async function countParallel(
   failedPromise.catch(() => undefined);
 
   const results = ranges.map(([start, end], i) => {
-    const job: RangeJob = { path, start, end, options };
+    const job: RangeJob = { path, start, end, options, module };
     const w = new Worker(script, { workerData: job });
     started.push(w);
     liveWorkers.add(w);

@@ -127,6 +127,15 @@ export function coreModule(): WebAssembly.Module {
 }
 
 /**
+ * @internal Uses a module compiled by another thread (countFile's workers get
+ * the calling thread's): a module posted to a worker shares its compiled,
+ * already optimized code, so the worker neither compiles nor warms up.
+ */
+export function adoptCoreModule(m: WebAssembly.Module): void {
+  compiled ??= m;
+}
+
+/**
  * The core's one import. The allocator calls it only on a broken invariant
  * (a block too large, a double free): never in normal use, and an
  * allocation the engine refuses traps instead (see assembly/heap.ts).

@@ -7,7 +7,7 @@
 export function workerScript(): URL {
   // eslint-disable-next-line @typescript-eslint/ban-ts-comment -- import.meta is an error only in the CommonJS build, whose output finish-cjs replaces
   // @ts-ignore
-  const here = import.meta.url as string;
+  const here: string = import.meta.url;
   // Run from the TypeScript sources (the test suite), the worker is the built
   // one: a worker thread cannot load .ts files on the Node versions we support.
   return new URL(here.endsWith('.ts') ? '../dist/esm/count-worker.js' : './count-worker.js', here);

@@ -219,7 +219,7 @@ describe('bad bytes are refused and create nothing', () => {
       [2, 3, [2, 1], /cannot fit/],
     ];
     for (const [kind, n, body, msg] of cases) {
-      const load = kind === 1 ? CounterMap.fromSnapshot : IntCounterMap.fromSnapshot;
+      const load = (b: Uint8Array): unknown => (kind === 1 ? CounterMap.fromSnapshot(b) : IntCounterMap.fromSnapshot(b));
       expectThrow(() => load(make(kind, n, body)), TypeError, msg);
     }
     // A map that was made and disposed keeps its 56-byte header until GC.
