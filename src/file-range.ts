@@ -40,7 +40,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Counts the tokens of bytes [start, end) of `fd` into `map`, atomically: on
  * failure the tokens already counted are taken back (read again from
  * `start`, counted with a step of -1) and the error rethrown. `progress` is
- * called after each segment with the bytes done in the range.
+ * called after each segment with the bytes done in the range; it may throw
+ * to stop the count.
  */
 export async function countRange(
   map: CounterMap,
@@ -49,6 +50,8 @@ export async function countRange(
   end: number,
   options: TokenOptions,
   progress?: (bytesDone: number) => void,
+  /** False for a map the caller drops on failure: nothing to take back. */
+  undoOnError = true,
 ): Promise<number> {
   const counter = map.tokenCounter(options);
   const src = new FileSource(fd, start, end);
@@ -63,7 +66,7 @@ export async function countRange(
       await yieldToEventLoop();
     }
   } catch (e) {
-    if (counted > 0) {
+    if (undoOnError && counted > 0) {
       try {
         undo(counter, new FileSource(fd, start, end), counted);
       } catch {

@@ -8,11 +8,11 @@
 // the process nor starves onProgress.
 //
 // With workers (the default on a machine of several cores, for files of
-// 8 MiB or more), the file is cut into byte ranges at separator bytes, so no
-// token is split, and each range is counted by a worker_threads worker into
-// a map of its own (count-worker.ts). Each posts back its map's snapshot,
-// transferred, and this thread merges them (records.ts: no JS string per key)
-// as they arrive, while the others still count.
+// 16 MiB or more), the file is cut into byte ranges at separator bytes, so no
+// token is split. This thread counts the first range; each other range is
+// counted by a worker_threads worker into a map of its own (count-worker.ts),
+// which posts back its map's snapshot, transferred; this thread then merges
+// them (records.ts: no JS string per key).
 //
 // Atomic: on any failure (invalid UTF-8, a read error, the map's maxBytes, a
 // worker that crashed) `into` is left exactly as it was: counted serially,
@@ -101,6 +101,8 @@ export async function countFile(path: string | URL, options?: CountFileOptions):
     const n = workers ?? Math.max(1, Math.min(availableParallelism(), Math.floor(size / DEFAULT_RANGE_BYTES)));
     if (n === 1) return await countSerial(fd, size, tokenOptions, into, onProgress);
     ranges = cutRanges(fd, size, n, parsed.table);
+    // One range (an empty file, a file that is one token): no worker to start.
+    if (ranges.length <= 1) return await countSerial(fd, size, tokenOptions, into, onProgress);
   } finally {
     closeSync(fd);
   }
@@ -160,6 +162,13 @@ export function cutRanges(fd: number, size: number, n: number, separators: Uint8
 /** @internal Workers countFile has started and that have not exited yet (the tests read it). */
 export const liveWorkers = new Set<Worker>();
 
+/**
+ * The calling thread counts the first range into the result itself, while
+ * one worker per other range counts it and posts back its snapshot: one
+ * worker start, one snapshot and one merge fewer than a worker per range,
+ * and the calling thread, which would only wait, does a share of the work.
+ * The workers' snapshots are merged once its own range is counted.
+ */
 async function countParallel(
   path: string,
   size: number,
@@ -171,17 +180,20 @@ async function countParallel(
   const script = workerScript();
   const module = coreModule();
   const done = ranges.map(() => 0);
+  const report = (): void => onProgress?.(done.reduce((a, b) => a + b, 0), size);
   const started: Worker[] = [];
   const exits: Array<Promise<void>> = [];
-  let total: CounterMap | null = null;
-  let failure: { error: unknown } | null = null;
-  let failed!: (e: unknown) => void;
-  const failedPromise = new Promise<never>((_, reject) => {
-    failed = reject;
-  });
-  failedPromise.catch(() => undefined);
+  // The first worker failure (an object, so that closures and the code
+  // after an await read the same field).
+  const failed: { error?: unknown; any: boolean } = { any: false };
+  const fail = (e: unknown): void => {
+    if (failed.any) return;
+    failed.any = true;
+    failed.error = e;
+  };
 
-  const results = ranges.map(([start, end], i) => {
+  const results = ranges.slice(1).map(([start, end], k) => {
+    const i = k + 1;
     const job: RangeJob = { path, start, end, options, module };
     const w = new Worker(script, { workerData: job });
     started.push(w);
@@ -190,12 +202,12 @@ async function countParallel(
       liveWorkers.delete(w);
       resolve();
     })));
-    return new Promise<Uint8Array>((resolve, reject) => {
+    const result = new Promise<Uint8Array>((resolve, reject) => {
       let settled = false;
       w.on('message', (m: RangeMessage) => {
         if (m.kind === 'progress') {
           done[i] = m.bytes;
-          if (onProgress) onProgress(done.reduce((a, b) => a + b, 0), size);
+          report();
         } else if (m.kind === 'done') {
           settled = true;
           resolve(m.snapshot);
@@ -212,42 +224,35 @@ async function countParallel(
         if (!settled) reject(new Error(`countFile: the worker counting bytes ${start}-${end} of ${path} exited with code ${code} before it finished`));
       });
     });
+    // Noted at once, so that the calling thread stops its own range early.
+    result.catch(fail);
+    return result;
   });
 
+  const total = new CounterMap();
   try {
-    // Merge each range's counts as it arrives; stop at the first failure.
-    await Promise.race([
-      failedPromise,
-      Promise.all(
-        results.map((r) =>
-          r.then(
-            (snap) => {
-              if (failure !== null) return;
-              const { body, count } = checkSnapshot(snap, KIND_STRING, 'countFile');
-              // Sized for the first range's keys: most of the others' are the same words.
-              if (total === null) total = new CounterMap({ initialCapacity: count });
-              total._addRecords(body);
-            },
-            (e: unknown) => {
-              failure ??= { error: e };
-              failed(e);
-            },
-          ),
-        ),
-      ),
-    ]);
-    if (failure !== null) throw (failure as { error: unknown }).error;
-    const counts: CounterMap = total ?? new CounterMap();
-    if (into === undefined) return counts;
+    const fd = openSync(path, 'r');
     try {
-      into.merge(counts);
+      const [start, end] = ranges[0]!;
+      await countRange(total, fd, start, end, options, (bytes) => {
+        if (failed.any) throw failed.error;
+        done[0] = bytes;
+        report();
+      }, false);
     } finally {
-      counts.dispose();
+      closeSync(fd);
     }
+    for (const r of results) {
+      const { body } = checkSnapshot(await r, KIND_STRING, 'countFile');
+      total._addRecords(body);
+    }
+    if (into === undefined) return total;
+    into.merge(total);
+    total.dispose();
     return into;
   } catch (e) {
-    (total as CounterMap | null)?.dispose();
-    throw e;
+    total.dispose();
+    throw failed.any ? failed.error : e;
   } finally {
     for (const w of started) void w.terminate();
     await Promise.all(exits);
