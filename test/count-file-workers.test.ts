@@ -134,6 +134,13 @@ describe('a failing worker rejects the call and stops every worker', () => {
     await expect(countFile(p, { workers: 4 })).rejects.toBeInstanceOf(TypeError);
   });
 
+  it('invalid UTF-8 in the first range (the calling thread\'s): the same error, the worker stopped', async () => {
+    const bad = textBytes.slice();
+    bad[1000] = 0xc0;
+    const p = file('bad-first.txt', bad);
+    await expect(countFile(p, { workers: 3 })).rejects.toThrow(/invalid UTF-8 at byte 1000 of the file/);
+  });
+
   it('a file that is not there: the fs error, no worker started', async () => {
     await expect(countFile(join(dir, 'missing.txt'), { workers: 2 })).rejects.toMatchObject({ code: 'ENOENT' });
   });
