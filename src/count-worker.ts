@@ -33,7 +33,8 @@ async function run(job: RangeJob): Promise<void> {
   const fd = openSync(job.path, 'r');
   try {
     const map = new CounterMap();
-    await countRange(map, fd, job.start, job.end, job.options, (bytes) => port.postMessage({ kind: 'progress', bytes } satisfies RangeMessage));
+    // On failure the map is dropped: nothing to take back (undoOnError false).
+    await countRange(map, fd, job.start, job.end, job.options, (bytes) => port.postMessage({ kind: 'progress', bytes } satisfies RangeMessage), false);
     const snapshot = map.snapshot();
     map.dispose();
     port.postMessage({ kind: 'done', snapshot } satisfies RangeMessage, [snapshot.buffer]);

@@ -192,7 +192,7 @@ async function countParallel(
     failed.error = e;
   };
 
-  const results = ranges.slice(1).map(([start, end], k) => {
+  const spawn = (): Array<Promise<Uint8Array>> => ranges.slice(1).map(([start, end], k) => {
     const i = k + 1;
     const job: RangeJob = { path, start, end, options, module };
     const w = new Worker(script, { workerData: job });
@@ -231,6 +231,8 @@ async function countParallel(
 
   const total = new CounterMap();
   try {
+    // Inside the try: if starting one worker throws, the others are stopped.
+    const results = spawn();
     const fd = openSync(path, 'r');
     try {
       const [start, end] = ranges[0]!;
