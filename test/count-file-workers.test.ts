@@ -77,6 +77,15 @@ describe('countFile with workers equals the serial count', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
   });
 
+  it('by default, a small file is counted in the calling thread (a worker costs more than it saves)', async () => {
+    const seen = new Set<unknown>();
+    const p = countFile(join(dir, 'text.txt'));
+    // Workers are started synchronously within the call, before its first await.
+    for (const w of liveWorkers) seen.add(w);
+    expect(seen.size).toBe(0);
+    expect(sorted(await p)).toEqual(want());
+  });
+
   it('an empty file: an empty map, no worker', async () => {
     const m = await countFile(file('empty.txt', ''), { workers: 4 });
     expect(m.size).toBe(0);
@@ -139,6 +148,12 @@ describe('a failing worker rejects the call and stops every worker', () => {
     bad[1000] = 0xc0;
     const p = file('bad-first.txt', bad);
     await expect(countFile(p, { workers: 3 })).rejects.toThrow(/invalid UTF-8 at byte 1000 of the file/);
+  });
+
+  it('into past its maxBytes: RangeError, into unchanged (it is merged into only at the end)', async () => {
+    const into = new CounterMap({ maxBytes: 96 << 10 }).set('keep', 5);
+    await expect(countFile(join(dir, 'text.txt'), { workers: 2, into })).rejects.toThrow(/maxBytes/);
+    expect(sorted(into)).toEqual([['keep', 5]]);
   });
 
   it('a file that is not there: the fs error, no worker started', async () => {
