@@ -150,6 +150,17 @@ describe('a failing worker rejects the call and stops every worker', () => {
     await expect(countFile(p, { workers: 3 })).rejects.toThrow(/invalid UTF-8 at byte 1000 of the file/);
   });
 
+  it('a worker that dies before it reports (stopped from outside, as a crash would end it): rejects, the others stopped', async () => {
+    const into = new CounterMap().set('keep', 1);
+    const p = countFile(join(dir, 'text.txt'), { workers: 4, into });
+    // Workers start synchronously within the call; kill one of them.
+    const victims = [...liveWorkers];
+    expect(victims.length).toBe(3);
+    void victims[1]!.terminate();
+    await expect(p).rejects.toThrow(/the worker counting bytes \d+-\d+ of .* exited with code \d+ before it finished/);
+    expect(sorted(into)).toEqual([['keep', 1]]);
+  });
+
   it('into past its maxBytes: RangeError, into unchanged (it is merged into only at the end)', async () => {
     const into = new CounterMap({ maxBytes: 96 << 10 }).set('keep', 5);
     await expect(countFile(join(dir, 'text.txt'), { workers: 2, into })).rejects.toThrow(/maxBytes/);
