@@ -136,6 +136,7 @@ async function countSerial(
 }
 
 /**
+ * @internal
  * Cuts [0, size) into at most `n` ranges of about equal size, each ending
  * just after a separator byte (or at the end of the file), so that no token
  * spans two ranges. Ranges a long token swallowed whole are dropped.
