@@ -13,6 +13,7 @@ import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuil
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
+import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
 import { tallyPtr, tallyLoad, entries as tallyEntries, flushNext } from "./tally";
 import {
@@ -360,6 +361,27 @@ export function read_top(t: usize, from: u32): u32 {
   return readTop<u64, f64>(t, from);
 }
 export function top_free(): void { topFree(); }
+
+// ---- portable records: merge and snapshots (records.ts) -----------------------
+
+export function records_write(t: usize, cursor: u32): u32 {
+  const l = layoutOf(t);
+  if (l == INT32) return writeRecords<i32, u32>(t, cursor);
+  if (l == INT64) return writeRecords<i64, f64>(t, cursor);
+  if (l == STR32) return writeRecords<u64, u32>(t, cursor);
+  return writeRecords<u64, f64>(t, cursor);
+}
+export function records_count(): u32 { return recordsWritten; }
+export function records_bytes(): u32 { return recordBytes; }
+export function records_apply(t: usize, from: u32, n: u32, by: f64): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  const l = layoutOf(t);
+  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by);
+  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by);
+  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by);
+  return applyRecords<u64, f64>(t, from, n, by);
+}
+export function records_stop(): u32 { return recordStop; }
 
 // ---- tokens from bytes (tokens.ts) ------------------------------------------
 

@@ -13,3 +13,19 @@ for (const dir of ['types', 'cjs']) {
   const file = new URL(`../dist/${dir}/wasm-bytes.d.ts`, import.meta.url);
   if (existsSync(file)) writeFileSync(file, decl);
 }
+
+// - the worker script's location: the ESM source uses import.meta.url, which
+//   CommonJS lacks; here it is the CommonJS worker beside this file.
+writeFileSync(
+  new URL('../dist/cjs/worker-url.js', import.meta.url),
+  `"use strict";
+// Written by scripts/finish-cjs.mjs: the CommonJS build's worker script is beside this file.
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.workerScript = workerScript;
+const node_url = require("node:url");
+const node_path = require("node:path");
+function workerScript() {
+    return node_url.pathToFileURL(node_path.join(__dirname, "count-worker.js"));
+}
+`,
+);

@@ -5,6 +5,7 @@ import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type To
 import { batchKeys, checkStep, describe } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
+import { checkSnapshot, KIND_STRING } from './snapshot.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -84,6 +85,24 @@ export class CounterMap extends CounterMapBase<string> {
   /** @internal */
   protected get _wideLayout(): number {
     return LAYOUT_STR64;
+  }
+
+  /** @internal */
+  protected get _kind(): number {
+    return KIND_STRING;
+  }
+
+  /**
+   * A new CounterMap holding the entries of `bytes`, a snapshot() of a CounterMap
+   * (from this process, another one, a file). Truncated, corrupt,
+   * other-kind or unknown-version bytes throw a TypeError naming what is
+   * wrong, and nothing is created. `options` as for the constructor; the
+   * table is sized for the snapshot's entries unless initialCapacity is given.
+   */
+  static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): CounterMap {
+    const { count, body } = checkSnapshot(bytes, KIND_STRING, 'CounterMap.fromSnapshot');
+    const opts = options === undefined || options === null || typeof options !== 'object' ? options : { initialCapacity: count, ...options };
+    return new CounterMap(opts ?? { initialCapacity: count })._load(body, count, 'CounterMap.fromSnapshot');
   }
 
   /**
@@ -302,6 +321,11 @@ export class CounterMap extends CounterMapBase<string> {
       _releaseIfEmpty: () => this._abandon(),
       
     };
+  }
+
+  /** @internal */
+  protected override _incrKeyBytes(bytes: Uint8Array, by: number): void {
+    this._incrBytes(bytes, by);
   }
 
   /** @internal Adds `by` to the key whose UTF-8 bytes are given, of any length. */

@@ -3,6 +3,7 @@ import type { Core } from './core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
 import { batchKeys, checkStep, describe } from './errors.js';
 import type { CounterMapOptions } from './types.js';
+import { checkSnapshot, KIND_INT } from './snapshot.js';
 
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys = ArrayLike<number> | Iterable<number> | Int32Array | Uint32Array | Float64Array;
@@ -35,6 +36,24 @@ export class IntCounterMap extends CounterMapBase<number> {
   /** @internal */
   protected get _wideLayout(): number {
     return LAYOUT_INT64;
+  }
+
+  /** @internal */
+  protected get _kind(): number {
+    return KIND_INT;
+  }
+
+  /**
+   * A new IntCounterMap holding the entries of `bytes`, a snapshot() of a IntCounterMap
+   * (from this process, another one, a file). Truncated, corrupt,
+   * other-kind or unknown-version bytes throw a TypeError naming what is
+   * wrong, and nothing is created. `options` as for the constructor; the
+   * table is sized for the snapshot's entries unless initialCapacity is given.
+   */
+  static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): IntCounterMap {
+    const { count, body } = checkSnapshot(bytes, KIND_INT, 'IntCounterMap.fromSnapshot');
+    const opts = options === undefined || options === null || typeof options !== 'object' ? options : { initialCapacity: count, ...options };
+    return new IntCounterMap(opts ?? { initialCapacity: count })._load(body, count, 'IntCounterMap.fromSnapshot');
   }
 
   /**

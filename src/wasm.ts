@@ -80,6 +80,11 @@ export interface CoreExports {
   top_k(t: number, k: number): number;
   read_top(t: number, from: number): number;
   top_free(): void;
+  records_write(t: number, cursor: number): number;
+  records_count(): number;
+  records_bytes(): number;
+  records_apply(t: number, from: number, n: number, by: number): number;
+  records_stop(): number;
   set_separators(n: number): void;
   count_tokens(t: number, n: number, by: number, flags: number, limit: number): number;
   tokens_done(): number;
@@ -122,6 +127,15 @@ let compiled: WebAssembly.Module | undefined;
  */
 export function coreModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
+}
+
+/**
+ * @internal Uses a module compiled by another thread (countFile's workers get
+ * the calling thread's): a module posted to a worker shares its compiled,
+ * already optimized code, so the worker neither compiles nor warms up.
+ */
+export function adoptCoreModule(m: WebAssembly.Module): void {
+  compiled ??= m;
 }
 
 /**

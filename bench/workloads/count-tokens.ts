@@ -22,7 +22,7 @@ import { ratioInfo, ratioOf, ratioTarget, throughputTable } from '../report.js';
 import type { Column, Context, Table, Target, Workload } from '../types.js';
 
 type WithCountTokens = CounterMap & { countTokens(bytes: Uint8Array): number };
-type CountFile = (path: string) => Promise<CounterMap>;
+type CountFile = (path: string, options?: { workers?: number }) => Promise<CounterMap>;
 /** The tokenizer alone: TokenCounter#_scan (internal, for this benchmark). */
 type Scanner = { _scan?: (bytes: Uint8Array) => number };
 
@@ -143,7 +143,8 @@ async function fileTable(ctx: Context, countFile: CountFile, glosses: Uint8Array
       for (const which of r % 2 === 0 ? ['file', 'mem'] : ['mem', 'file']) {
         fullGc();
         const t0 = performance.now();
-        const m = which === 'mem' ? tophashCountTokens(bytes) : await countFile(path);
+        // One thread, as countTokens: the workers are the 'combine' workload's subject.
+        const m = which === 'mem' ? tophashCountTokens(bytes) : await countFile(path, { workers: 1 });
         const ms = performance.now() - t0;
         if (m.size === 0) throw new Error('countFile counted nothing');
         m.dispose();

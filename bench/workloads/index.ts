@@ -10,5 +10,6 @@ import { gc } from './gc.js';
 import { scale } from './scale.js';
 import { countTokens } from './count-tokens.js';
 import { manyMaps } from './many-maps.js';
+import { combine } from './combine.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine];

@@ -8,9 +8,10 @@ require('node:fs').writeFileSync('words-cjs.txt', 'a b a\nc');
 const first = new CounterMap();
 const firstCount = first.incr('synchronous');
 const into = new CounterMap();
-countFile('words-cjs.txt', { into }).then((fromFile) => process.stdout.write(
+Promise.all([countFile('words-cjs.txt', { into }), countFile('words-cjs.txt', { workers: 2 })]).then(([fromFile, byWorkers]) => process.stdout.write(
   JSON.stringify({
     format: 'cjs',
+    workers: { a: byWorkers.get('a'), size: byWorkers.size, doubled: CounterMap.fromSnapshot(byWorkers.snapshot()).merge(byWorkers).get('a') },
     resolved: require.resolve('tophash'),
     exportNames: Object.keys(tophash).filter((k) => k !== '__esModule').sort(),
     firstCount,

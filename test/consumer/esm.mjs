@@ -21,10 +21,15 @@ const streamTokens = await streamed.countStream(
 writeFileSync('words-esm.txt', 'a b a\nc');
 const into = new CounterMap();
 const fromFile = await countFile('words-esm.txt', { into });
+// Two worker threads running the package's own (ESM) worker script; a snapshot
+// of their merged count, loaded back.
+const byWorkers = await countFile('words-esm.txt', { workers: 2 });
+const reloaded = CounterMap.fromSnapshot(byWorkers.snapshot()).merge(byWorkers);
 
 console.log(
   JSON.stringify({
     node: { resolved: import.meta.resolve('tophash/node'), same: fromFile === into, a: into.get('a'), size: into.size },
+    workers: { a: byWorkers.get('a'), size: byWorkers.size, doubled: reloaded.get('a') },
     format: 'esm',
     resolved: import.meta.resolve('tophash'),
     exportNames: Object.keys(tophash).sort(),

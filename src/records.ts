@@ -1,0 +1,205 @@
+// Portable entry records (assembly/records.ts) on the JS side: reading a
+// table's records out chunk by chunk, and applying a stream of records to a
+// table with incr semantics. merge (merge.ts) and snapshots (snapshot.ts)
+// are both built on these two loops, so a key never becomes a JS string.
+//
+//   integer keys  [zigzag LEB128 key][LEB128 count]
+//   string keys   [LEB128 byte length][key bytes][LEB128 count]
+
+import type { BatchStop } from './base.js';
+import type { Core } from './core.js';
+import { ERR_KEY } from './codes.js';
+
+/** The table a stream of records is applied to (a map, seen from inside). */
+export interface RecordSink {
+  /** The instance, with the table made if `create`; null when there is none and `create` is false. */
+  coreFor(create: boolean): Core | null;
+  /** The table's header address (valid after coreFor). */
+  table(): number;
+  /** Makes room after ERR_GROW/ERR_WIDEN/ERR_ARENA (null: retry) or turns a code into the error to stop with. */
+  recover(code: number, at: number): BatchStop | null;
+  /** Adds `by` to the string key whose UTF-8 bytes are given (keys too long for a scratch); throws on failure. */
+  incrBytes?(bytes: Uint8Array, by: number): void;
+}
+
+/** A snapshot or merge stream that no writer makes. */
+export class CorruptRecordsError extends TypeError {}
+
+export function varintBytes(n: number): number {
+  let k = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    k++;
+  }
+  return k;
+}
+
+/** Writes the varint `n` (a safe integer >= 0) at `at`; returns the end. */
+export function putVarint(u8: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    u8[at++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  u8[at++] = n;
+  return at;
+}
+
+/** The varint at `at` (at most 8 bytes, within `end`): [value, end], or null when cut or too long. */
+export function getVarint(u8: Uint8Array, at: number, end: number): [number, number] | null {
+  let v = 0;
+  let scale = 1;
+  for (let i = 0; i < 8 && at < end; i++) {
+    const b = u8[at++]!;
+    v += (b & 127) * scale;
+    if (b < 128) return [v, at];
+    scale *= 128;
+  }
+  return null;
+}
+
+/**
+ * Calls `chunk(u8, from, to)` for each run of records of table `t` in `src`
+ * (the bytes lie in src's scratch until the next call into src), and
+ * `long(bytes, count)` for each string key too long for a scratch.
+ */
+export function readRecords(
+  src: Core,
+  t: number,
+  chunk: (u8: Uint8Array, from: number, to: number) => void,
+  long: (key: Uint8Array, count: number) => void,
+): void {
+  const ex = src.ex;
+  const cap = ex.walk_slots(t);
+  let cursor = 0;
+  while (cursor < cap) {
+    const next = ex.records_write(t, cursor);
+    const bytes = ex.records_bytes();
+    if (bytes > 0) chunk(src.view(), src.scratch, src.scratch + bytes);
+    else if (next < cap) {
+      const ptr = ex.slot_key_ptr(t, next) >>> 0;
+      long(src.view().slice(ptr, ptr + (ex.slot_key_len(t, next) >>> 0)), ex.slot_count(t, next));
+      cursor = next + 1;
+      continue;
+    }
+    cursor = next;
+  }
+}
+
+/** A long string record [len][bytes][count] in JS: bytes of its header and count. */
+export function longRecordBytes(len: number, count: number): number {
+  return varintBytes(len) + len + varintBytes(count);
+}
+
+/**
+ * Applies the records of table `st` in `src` to `sink`, each count times
+ * `by`, stopping after `limit` bytes of the record stream. Returns null when
+ * done, or how many bytes of the stream were applied and the error (so that
+ * the caller can take that prefix back with -by).
+ *
+ * Every chunk is written by src into its scratch and copied into the sink's
+ * scratch; when both are one instance (two maps in one pool) the copy is
+ * skipped but the path is the same. Making room in the sink (a rebuild, a
+ * move to an instance of its own) may reuse either scratch, so after any
+ * recovery the chunk is written again: src is not changed by a merge, so the
+ * bytes are the same.
+ */
+export function applyTable(sink: RecordSink, src: Core, st: number, by: number, limit = Infinity): BatchStop | null {
+  const ex = src.ex;
+  const cap = ex.walk_slots(st);
+  let cursor = 0;
+  let done = 0;
+  while (cursor < cap && done < limit) {
+    const next = ex.records_write(st, cursor);
+    const bytes = Math.min(ex.records_bytes(), limit - done);
+    if (bytes === 0) {
+      if (next >= cap) break;
+      // One key too long for a scratch: by the long-key path of the sink.
+      const ptr = ex.slot_key_ptr(st, next) >>> 0;
+      const key = src.view().slice(ptr, ptr + (ex.slot_key_len(st, next) >>> 0));
+      const count = ex.slot_count(st, next);
+      try {
+        const step = count * by;
+        if (!Number.isSafeInteger(step)) throw new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (${count} × ${by}); the map is unchanged`);
+        sink.incrBytes!(key, step);
+      } catch (error) {
+        return { done, error };
+      }
+      done += longRecordBytes(key.length, count);
+      cursor = next + 1;
+      continue;
+    }
+    let from = 0;
+    let fresh = true;
+    while (from < bytes) {
+      let c: Core | null;
+      try {
+        c = sink.coreFor(by > 0);
+      } catch (error) {
+        return { done: done + from, error };
+      }
+      if (c === null) return null; // an empty map and a negative step: nothing to take away
+      if (!fresh) ex.records_write(st, cursor);
+      if (c !== src) c.view().set(src.view().subarray(src.scratch, src.scratch + bytes), c.scratch);
+      const r = c.ex.records_apply(sink.table(), from, bytes, by);
+      if (r >= 0) {
+        if (r !== bytes) return { done: done + r, error: new Error(`tophash: a record chunk stopped at ${r} of ${bytes} bytes`) };
+        from = bytes;
+      } else {
+        from = c.ex.records_stop();
+        const stop = sink.recover(r, done + from);
+        if (stop !== null) return stop;
+        fresh = false;
+      }
+    }
+    done += bytes;
+    cursor = next;
+  }
+  return null;
+}
+
+/**
+ * Applies a stream of records held in JS (a snapshot's body) to `sink`,
+ * a scratch-full at a time. Throws CorruptRecordsError for bytes that do not
+ * parse, and the sink's error (maxBytes, an overflow) otherwise.
+ */
+export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean): void {
+  let pos = 0;
+  const n = body.length;
+  while (pos < n) {
+    const c = sink.coreFor(true)!;
+    const room = c.scratchBytes;
+    const len = Math.min(room, n - pos);
+    c.view().set(body.subarray(pos, pos + len), c.scratch);
+    const r = c.ex.records_apply(sink.table(), 0, len, 1);
+    if (r > 0) {
+      pos += r;
+      continue;
+    }
+    if (r === 0) {
+      // The record at pos does not fit a chunk: a key longer than the scratch,
+      // or bytes cut short.
+      pos = applyLongRecord(sink, body, pos, strings, room);
+      continue;
+    }
+    if (r === ERR_KEY) throw new CorruptRecordsError(`record at body offset ${pos + c.ex.records_stop()} is malformed (a key or count that is not a safe integer, or a count of 0)`);
+    // Make room and go on from the record that stopped (re-copied: the
+    // recovery may have moved the table to another instance).
+    pos += c.ex.records_stop();
+    const stop = sink.recover(r, 0);
+    if (stop !== null) throw stop.error;
+  }
+}
+
+function applyLongRecord(sink: RecordSink, body: Uint8Array, pos: number, strings: boolean, room: number): number {
+  const head = strings ? getVarint(body, pos, body.length) : null;
+  if (head === null) throw new CorruptRecordsError(`record at body offset ${pos} is cut short or malformed`);
+  const [len, keyAt] = head;
+  const countAt = keyAt + len;
+  const tail = countAt <= body.length ? getVarint(body, countAt, body.length) : null;
+  if (tail === null || tail[0] < 1 || !Number.isSafeInteger(tail[0])) {
+    throw new CorruptRecordsError(`record at body offset ${pos} is cut short or malformed`);
+  }
+  if (tail[1] - pos <= room) throw new CorruptRecordsError(`record at body offset ${pos} was refused by the core`);
+  sink.incrBytes!(body.subarray(keyAt, countAt), tail[0]);
+  return tail[1];
+}
