@@ -71,7 +71,7 @@ afterAll(() => {
 });
 
 /** Bytes of the npm tarball (see the breakdown where it is checked). */
-const PACKED_BUDGET = 170_000;
+const PACKED_BUDGET = 185_000;
 
 describe('packed package', () => {
   it('ships dist (ESM, CJS, declarations) and nothing users do not need', () => {
@@ -97,13 +97,15 @@ describe('packed package', () => {
     // tsc would declare the wasm as a 25 KB literal type; finish-cjs.mjs makes it `string`.
     expect(readFileSync(join(project, 'node_modules/tophash/dist/types/wasm-bytes.d.ts'), 'utf8').length).toBeLessThan(200);
     console.log(`tarball ${packed.size} B, unpacked ${packed.unpackedSize} B, ${packed.files.length} files`);
-    // Budget, measured part by part (npm pack, gzip): the library with its
-    // inlined core (a 43 KB wasm with the pool allocator, the SIMD tokenizer
-    // and the portable records of merge and snapshots, in both the ESM and
-    // CJS builds) ~90 KB, the tophash-bench CLI ~26 KB, and the opt-in
-    // entries tophash/prometheus, tophash/eslint and tophash/node (with its
-    // worker script) ~25 KB (a program that imports only `tophash` loads and
-    // bundles none of them). About 5% left for growth.
+    // Budget, measured part by part (each file gzipped alone, so the parts
+    // add up to more than the tarball): the inlined 45 KB core (the table,
+    // the pool allocator, the SIMD tokenizer, the records of merge and
+    // snapshots), in both the ESM and CJS builds, ~42 KB; the rest of the
+    // library with both sets of declarations ~93 KB; the tophash-bench CLI
+    // ~40 KB; the opt-in entries tophash/prometheus and tophash/eslint ~39
+    // KB and tophash/node with its worker script ~16 KB (a program that
+    // imports only `tophash` loads and bundles none of them); README ~18 KB.
+    // Tarball at the last change: 173 KB. About 7% left for growth.
     expect(packed.size).toBeLessThan(PACKED_BUDGET);
   });
 });
