@@ -5,7 +5,7 @@ import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type To
 import { batchKeys, checkStep, describe } from './errors.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
-import { checkSnapshot, KIND_STRING } from './snapshot.js';
+import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -101,8 +101,7 @@ export class CounterMap extends CounterMapBase<string> {
    */
   static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): CounterMap {
     const { count, body } = checkSnapshot(bytes, KIND_STRING, 'CounterMap.fromSnapshot');
-    const opts = options === undefined || options === null || typeof options !== 'object' ? options : { initialCapacity: count, ...options };
-    return new CounterMap(opts ?? { initialCapacity: count })._load(body, count, 'CounterMap.fromSnapshot');
+    return new CounterMap(snapshotOptions(options, count))._load(body, count, 'CounterMap.fromSnapshot');
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Core } from './core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
 import { batchKeys, checkStep, describe } from './errors.js';
 import type { CounterMapOptions } from './types.js';
-import { checkSnapshot, KIND_INT } from './snapshot.js';
+import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
 
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys = ArrayLike<number> | Iterable<number> | Int32Array | Uint32Array | Float64Array;
@@ -44,7 +44,7 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /**
-   * A new IntCounterMap holding the entries of `bytes`, a snapshot() of a IntCounterMap
+   * A new IntCounterMap holding the entries of `bytes`, a snapshot() of an IntCounterMap
    * (from this process, another one, a file). Truncated, corrupt,
    * other-kind or unknown-version bytes throw a TypeError naming what is
    * wrong, and nothing is created. `options` as for the constructor; the
@@ -52,8 +52,7 @@ export class IntCounterMap extends CounterMapBase<number> {
    */
   static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): IntCounterMap {
     const { count, body } = checkSnapshot(bytes, KIND_INT, 'IntCounterMap.fromSnapshot');
-    const opts = options === undefined || options === null || typeof options !== 'object' ? options : { initialCapacity: count, ...options };
-    return new IntCounterMap(opts ?? { initialCapacity: count })._load(body, count, 'IntCounterMap.fromSnapshot');
+    return new IntCounterMap(snapshotOptions(options, count))._load(body, count, 'IntCounterMap.fromSnapshot');
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { CounterMapOptions } from './types.js';
 // Snapshots: a map as bytes that can be written to disk or posted to a
 // worker, and loaded back into a map of the same kind (docs/snapshot-format.md).
 //
@@ -114,4 +115,16 @@ export function checkSnapshot(bytes: unknown, kind: number, where: string): Snap
   // Every record takes at least 2 bytes.
   if (count * 2 > body) throw bad(`corrupt snapshot: ${count} entries cannot fit ${body} bytes`);
   return { count, body: bytes.subarray(HEADER_BYTES) };
+}
+
+/**
+ * @internal The options a map made from a snapshot of `count` entries gets:
+ * the caller's, with its table sized for the entries unless initialCapacity
+ * is given (none, or null: just that). Anything else that is not an object
+ * is passed on for the constructor to refuse.
+ */
+export function snapshotOptions(options: CounterMapOptions | undefined, count: number): CounterMapOptions | undefined {
+  if (options === undefined || options === null) return { initialCapacity: count };
+  if (typeof options !== 'object') return options;
+  return { initialCapacity: count, ...options };
 }
