@@ -49,7 +49,7 @@ const GAUGES: ReadonlyArray<readonly [suffix: string, help: string, field: Exclu
   ['bytes', 'Bytes of WebAssembly memory a tophash map holds (stats().bytes).', 'bytes'],
   ['load_factor', 'Live entries / slots of a tophash map (stats().loadFactor).', 'loadFactor'],
 ];
-const REBUILDS = ['rebuilds_total', 'Times a tophash map moved to a fresh memory: grow, shrink, widen, compact (stats().rebuilds).'] as const;
+const REBUILDS = ['rebuilds_total', 'Times a tophash map\'s table was rebuilt: grown, shrunk, widened, or moved between a pool and its own instance (stats().rebuilds).'] as const;
 
 /** Process-wide gauges of memoryStats() (no `map` label): suffix, help, field. */
 const MEMORY: ReadonlyArray<readonly [suffix: string, help: string, field: keyof MemoryStats]> = [
