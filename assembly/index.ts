@@ -10,7 +10,7 @@ import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
-import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longReserve, longInsert, longLength } from "./longkeys";
+import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
 import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
@@ -242,8 +242,6 @@ export function long_candidates(t: usize): u32 {
   return layoutOf(t) == STR64 ? longCandidates<f64>(t) : longCandidates<u32>(t);
 }
 export function candidate_at(j: u32): u32 { return candidateAt(j); }
-export function long_length(): u32 { return longLength(); }
-export function long_reserve(t: usize): usize { return longReserve(t); }
 export function long_insert(t: usize, n: f64): f64 {
   return layoutOf(t) == STR64 ? longInsert<f64>(t, n) : longInsert<u32>(t, n);
 }
@@ -324,7 +322,7 @@ export function import_stream(t: usize, n: u32): void {
   else importStream<u32>(t, n);
 }
 
-/** Where a move writes a key too long for its scratch (arena room made beforehand), or 0. */
+/** Where the bytes of a new arena record of `len` bytes go (a long key, or one moved alone), or 0 when the arena must grow first. */
 export function arena_reserve(t: usize, len: u32): usize {
   return fitsRecord(t, len) ? nextKeyPtr(t, len) : 0;
 }

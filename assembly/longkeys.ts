@@ -8,14 +8,14 @@
 //   2. longCandidates lists the slots on the key's probe sequence whose tag
 //      and key length match (one, almost always).
 //   3. JS compares each candidate's bytes where they lie in the arena, then
-//      works on the slot it found (slot* in ops.ts), or inserts: longReserve
+//      works on the slot it found (slot* in ops.ts), or inserts: arena_reserve
 //      says where the record's bytes go (after arena_grow when they do not
 //      fit), JS writes them there, and longInsert claims a slot for them.
 
 import { scratch } from "./heap";
 import { hashStart, hashLanes, hashTail } from "./hash";
 import { claimSlot, slotAt, listCandidates } from "./table";
-import { fitsRecord, nextKeyPtr, commitRecord } from "./arena";
+import { fitsRecord, commitRecord } from "./arena";
 import { seedOf, touch } from "./header";
 import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
@@ -56,17 +56,7 @@ export function candidateAt(j: u32): u32 {
   return load<u32>(candidates + (<usize>j << 2));
 }
 
-/** The streamed key's length (JS grows the arena by its record when longReserve says 0). */
-export function longLength(): u32 {
-  return longLen;
-}
-
-/** Where the streamed key's bytes go in the arena, or 0 when they do not fit yet. */
-export function longReserve(t: usize): usize {
-  return fitsRecord(t, longLen) ? nextKeyPtr(t, longLen) : 0;
-}
-
-/** Inserts the streamed key, whose bytes JS wrote at longReserve(), with count `n`. */
+/** Inserts the streamed key, whose bytes JS wrote at arena_reserve(len), with count `n`. */
 export function longInsert<C>(t: usize, n: f64): f64 {
   if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
   if (!fitsRecord(t, longLen)) return ERR_ARENA;

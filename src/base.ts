@@ -293,14 +293,14 @@ export abstract class CounterMapBase<K> {
   }
 
   /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
-  private _check(r: number, c: Core): void {
-    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.ex.refused_bytes(), this._held(c) + 1), this._o.maxBytes);
+  private _check(r: number, c: Core, t = this._t): void {
+    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.ex.refused_bytes(), this._held(c, t) + 1), this._o.maxBytes);
   }
 
   /** @internal Bytes the map holds now: its heap blocks in a pool, or its own memory. */
-  private _held(c: Core | null = this._c): number {
+  private _held(c: Core | null = this._c, t = this._t): number {
     if (c === null) return 0;
-    return c instanceof Own ? c.bytes : c.ex.held_bytes(this._t);
+    return c instanceof Own ? c.bytes : c.ex.held_bytes(t);
   }
 
   /** @internal Moves the table into a fresh instance of its own. */
@@ -346,8 +346,8 @@ export abstract class CounterMapBase<K> {
     try {
       if (groups > 0) {
         ex.set_seed(homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
-        this._check(ex.table_resize(homeT, layout, groups, max), home);
-        if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home);
+        this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
+        if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
         home.refresh();
         this._transfer(c, this._t, home, homeT);
       }

@@ -382,7 +382,7 @@ export class CounterMap extends CounterMapBase<string> {
     }
     if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
     // Arena room first (ERR_ARENA: JS grows it, then the op runs again).
-    const at = ex.long_reserve(t) >>> 0;
+    const at = ex.arena_reserve(t, len) >>> 0;
     if (at === 0) return ex.long_insert(t, arg);
     c.view().set(bytes, at);
     return ex.long_insert(t, arg);

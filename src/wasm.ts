@@ -40,8 +40,6 @@ export interface CoreExports {
   long_finish(n: number): void;
   long_candidates(t: number): number;
   candidate_at(j: number): number;
-  long_length(): number;
-  long_reserve(t: number): number;
   long_insert(t: number, count: number): number;
   slot_incr(t: number, slot: number, by: number): number;
   slot_set(t: number, slot: number, count: number): number;

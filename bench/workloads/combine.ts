@@ -22,8 +22,8 @@ import { compare, fullGc, median, type Task } from '../measure.js';
 import { formatRatio } from '../format.js';
 import { ratioInfo, throughputTable } from '../report.js';
 import type { Context, Row, Table, Target, Workload } from '../types.js';
+import { loadCountFile, type CountFile } from '../node-entry.js';
 
-type CountFile = (path: string, options?: { workers?: number }) => Promise<CounterMap>;
 type Snapshotting = { snapshot(): Uint8Array };
 type AnyMapClass = { fromSnapshot(bytes: Uint8Array): CounterMap | IntCounterMap };
 
@@ -343,13 +343,8 @@ export const combine: Workload = {
     const notes: string[] = [];
     const targets: Target[] = [];
 
-    let countFile: CountFile | undefined;
-    try {
-      countFile = ((await import('tophash/node')) as { countFile?: CountFile }).countFile;
-    } catch {
-      countFile = undefined;
-    }
-    if (typeof countFile === 'function') {
+    const countFile = await loadCountFile();
+    if (countFile) {
       const w = await workersTable(ctx, countFile);
       tables.push(w.table);
       targets.push({

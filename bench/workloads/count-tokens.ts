@@ -20,9 +20,9 @@ import { loadBrownCorpus, loadCorpus, type Corpus } from '../data/corpus.js';
 import { compare, fullGc, median, type Task, type TaskStats } from '../measure.js';
 import { ratioInfo, ratioOf, ratioTarget, throughputTable } from '../report.js';
 import type { Column, Context, Table, Target, Workload } from '../types.js';
+import { loadCountFile, type CountFile } from '../node-entry.js';
 
 type WithCountTokens = CounterMap & { countTokens(bytes: Uint8Array): number };
-type CountFile = (path: string, options?: { workers?: number }) => Promise<CounterMap>;
 /** The tokenizer alone: TokenCounter#_scan (internal, for this benchmark). */
 type Scanner = { _scan?: (bytes: Uint8Array) => number };
 
@@ -278,13 +278,8 @@ export const countTokens: Workload = {
     }
 
     // countFile, when this build has tophash/node.
-    let countFile: CountFile | undefined;
-    try {
-      countFile = ((await import('tophash/node')) as { countFile?: CountFile }).countFile;
-    } catch {
-      countFile = undefined;
-    }
-    if (typeof countFile === 'function') {
+    const countFile = await loadCountFile();
+    if (countFile) {
       const f = await fileTable(ctx, countFile, wn.bytes);
       tables.push(f.table);
       targets.push({
