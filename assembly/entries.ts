@@ -14,7 +14,7 @@ import { slotAt, countAt, nextFull, insertUnique, isStr } from "./table";
 import { keyLen, keyPtr, appendRecord, copyKey, commitRecord, nextKeyPtr } from "./arena";
 import { hashInt, hashBytes } from "./hash";
 import { isArenaKey, arenaKey, inlineLen, packKey, hashKeyBytes, NOT_INLINE } from "./keys";
-import { capacityOf, arenaOf, seedOf, touch } from "./header";
+import { capacityOf, arenaOf, seedOf, touch, addTotal } from "./header";
 
 // @ts-ignore: decorator
 @inline export const REF_BYTES: u32 = 16;
@@ -100,7 +100,9 @@ export function importInts<K, C>(t: usize, n: u32): void {
     const key = <i64>load<f64>(p);
     const s = slotAt<K, C>(t, insertUnique<K, C>(t, hashInt(key, seed)));
     store<K>(s, <K>key);
-    store<C>(s + sizeof<K>(), <C>load<f64>(p, 8));
+    const count = load<f64>(p, 8);
+    store<C>(s + sizeof<K>(), <C>count);
+    addTotal(t, <i64>count);
     p += 16;
   }
   touch(t);
@@ -115,7 +117,9 @@ export function importStream<C>(t: usize, n: u32): void {
     const k = packKey(p + 4, len);
     const s = slotAt<u64, C>(t, insertUnique<u64, C>(t, hashKeyBytes(k, p + 4, len, seed)));
     store<u64>(s, k == NOT_INLINE ? arenaKey(appendRecord(t, p + 4, len)) : k);
-    store<C>(s + 8, <C>load<f64>(p + 4 + len));
+    const count = load<f64>(p + 4 + len);
+    store<C>(s + 8, <C>count);
+    addTotal(t, <i64>count);
     p += 12 + len;
   }
   touch(t);
@@ -127,5 +131,6 @@ export function importRecord<C>(t: usize, len: u32, count: f64): void {
   const s = slotAt<u64, C>(t, insertUnique<u64, C>(t, hashBytes(nextKeyPtr(t, len), len, seedOf(t))));
   store<u64>(s, arenaKey(commitRecord(t, len)));
   store<C>(s + 8, <C>count);
+  addTotal(t, <i64>count);
   touch(t);
 }

@@ -20,13 +20,15 @@
 //   49      mode         POOLED: table and arena are heap blocks
 //                        OWN: the only table of its instance, laid out by hand
 //   52      rebuilds     times the table was moved (grow, shrink, widen, compact)
+//   56      total        i64 sum of all counts, kept by every write of a count
+//                        (TOTAL_UNKNOWN once it would pass i64: total() walks)
 //
-// 56 bytes: with the allocator's 4-byte block header it fits a 64-byte block.
+// 64 bytes: with the allocator's 4-byte block header, an 80-byte block.
 // Slots of string keys hold a record's offset from `arena`, not its address,
 // so the arena can be reallocated (moved) without touching the table.
 
 // @ts-ignore: decorator
-@inline export const HEADER_BYTES: u32 = 56;
+@inline export const HEADER_BYTES: u32 = 64;
 
 // @ts-ignore: decorator
 @inline export const MODE_POOLED: u8 = 0;
@@ -91,3 +93,26 @@
 @inline export function rebuildsOf(t: usize): u32 { return load<u32>(t, 52); }
 // @ts-ignore: decorator
 @inline export function countRebuild(t: usize): void { store<u32>(t, load<u32>(t, 52) + 1, 52); }
+
+/**
+ * The running total's "unknown" mark: a sum that would pass i64 (more than
+ * 1,024 keys at Number.MAX_SAFE_INTEGER) stops being kept, and total() sums
+ * the slots instead. Emptying the table makes it exact again (0).
+ */
+// @ts-ignore: decorator
+@inline export const TOTAL_UNKNOWN: i64 = -1;
+// @ts-ignore: decorator
+@inline export function totalOf(t: usize): i64 { return load<i64>(t, 56); }
+// @ts-ignore: decorator
+@inline export function setTotal(t: usize, v: i64): void { store<i64>(t, v, 56); }
+/**
+ * Adds `d` (|d| <= 2^53) to the running total. A real total is never
+ * negative, so a sum that wraps past i64 shows as negative and is marked
+ * unknown; an unknown total stays unknown.
+ */
+// @ts-ignore: decorator
+@inline export function addTotal(t: usize, d: i64): void {
+  const cur = load<i64>(t, 56);
+  const sum = cur + d;
+  store<i64>(t, cur < 0 || sum < 0 ? TOTAL_UNKNOWN : sum, 56);
+}

@@ -5,11 +5,11 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch, totalOf, TOTAL_UNKNOWN } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
-import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
+import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
@@ -286,6 +286,27 @@ export function advice(t: usize): bool {
   return rebuildAdvised<u64, f64>(t);
 }
 export function layout_id(t: usize): i32 { return layoutOf(t); }
+
+/** The sum of all counts: the running total, or a walk once it passed i64. */
+export function count_total(t: usize): f64 {
+  const n = totalOf(t);
+  if (n != TOTAL_UNKNOWN) return <f64>n;
+  const l = layoutOf(t);
+  if (l == INT32) return sumCounts<i32, u32>(t);
+  if (l == INT64) return sumCounts<i64, f64>(t);
+  if (l == STR32) return sumCounts<u64, u32>(t);
+  return sumCounts<u64, f64>(t);
+}
+
+/** Deletes every entry whose count is below `min` (a safe integer); returns how many. */
+export function prune_below(t: usize, min: f64): f64 {
+  if (!isSafe(min)) return ERR_STEP;
+  const l = layoutOf(t);
+  if (l == INT32) return prune<i32, u32>(t, min);
+  if (l == INT64) return prune<i64, f64>(t, min);
+  if (l == STR32) return prune<u64, u32>(t, min);
+  return prune<u64, f64>(t, min);
+}
 export function err_index(): u32 { return errIndex; }
 export function chunk_count(): u32 { return chunkCount; }
 export function chunk_bytes(): u32 { return chunkBytes; }

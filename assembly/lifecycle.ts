@@ -10,7 +10,7 @@
 import {
   HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf, setSeed,
   arenaOf, setArena, arenaUsedOf, setArenaUsed, arenaCapOf, setArenaCap, garbageOf, setGarbage, touch, countRebuild,
-  setItems, setTombstones, setGrowthLeft, setTable, setGroups,
+  setItems, setTombstones, setGrowthLeft, setTable, setGroups, setTotal,
 } from "./header";
 import { INT32, INT64, STR32, STR64, strideOf } from "./layout";
 import { resetTable, moveEntries, nextFull, slotAddr, EMPTY_GROUP } from "./table";
@@ -80,6 +80,7 @@ export function tableRelease(t: usize): void {
   setArenaUsed(t, 0);
   setArenaCap(t, 0);
   setGarbage(t, 0);
+  setTotal(t, 0);
   touch(t);
 }
 

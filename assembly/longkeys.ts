@@ -16,7 +16,7 @@ import { scratch } from "./heap";
 import { hashStart, hashLanes, hashTail } from "./hash";
 import { claimSlot, slotAt, listCandidates } from "./table";
 import { fitsRecord, commitRecord } from "./arena";
-import { seedOf, touch } from "./header";
+import { seedOf, touch, addTotal } from "./header";
 import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
 
@@ -65,6 +65,7 @@ export function longInsert<C>(t: usize, n: f64): f64 {
   const s = slotAt<u64, C>(t, <u32>i);
   store<u64>(s, arenaKey(commitRecord(t, longLen)));
   store<C>(s + 8, <C>n);
+  addTotal(t, <i64>n);
   touch(t);
   return n;
 }

@@ -4,11 +4,11 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
-import { find, findSlot, slotIndex, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor } from "./table";
+import { find, findSlot, slotIndex, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
-  itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN, tableOf,
+  itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN, tableOf, addTotal,
 } from "./header";
 
 /** The table is full: rebuild it larger and retry. */
@@ -100,6 +100,7 @@ function insert<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64, n: f64):
   if (inArena) store<u64>(s, arenaKey(appendRecord(t, ptr, len)));
   else store<K>(s, <K>key);
   store<C>(s + sizeof<K>(), <C>n);
+  addTotal(t, <i64>n);
   touch(t);
   return n;
 }
@@ -118,6 +119,7 @@ export function incrAt<K, C>(t: usize, i: u32, by: f64): f64 {
     const m = <i64>load<u32>(at) + <i64>by;
     if (m > 0 && m <= <i64>u32.MAX_VALUE) {
       store<u32>(at, <u32>m);
+      addTotal(t, <i64>by);
       touch(t);
       return <f64>m;
     }
@@ -127,12 +129,14 @@ export function incrAt<K, C>(t: usize, i: u32, by: f64): f64 {
   if (n > MAX_SAFE) return ERR_OVERFLOW;
   if (n <= 0) return eraseAt<K, C>(t, i, 0);
   setCountAt<K, C>(t, i, n);
+  addTotal(t, <i64>by);
   touch(t);
   return n;
 }
 
 /** Erases slot i and returns `done`, or DONE_REBUILD. */
 function eraseAt<K, C>(t: usize, i: u32, done: f64): f64 {
+  addTotal(t, -<i64>countAt<K, C>(t, i));
   erase<K, C>(t, i);
   touch(t);
   const r = afterErase<K, C>(t);
@@ -143,6 +147,7 @@ function eraseAt<K, C>(t: usize, i: u32, done: f64): f64 {
 export function setAt<K, C>(t: usize, i: u32, n: f64): f64 {
   if (n == 0) return eraseAt<K, C>(t, i, 0);
   if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
+  addTotal(t, <i64>n - <i64>countAt<K, C>(t, i));
   setCountAt<K, C>(t, i, n);
   touch(t);
   return n;
@@ -182,6 +187,7 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
       const n = <i64>load<u32>(at) + <i64>by;
       if (n > 0 && n <= <i64>u32.MAX_VALUE) {
         store<u32>(at, <u32>n);
+        addTotal(t, <i64>by);
         if (bump) touch(t);
         return <f64>n;
       }
@@ -189,6 +195,7 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
       const n = load<f64>(at) + by;
       if (n > 0 && n <= MAX_SAFE) {
         store<f64>(at, n);
+        addTotal(t, <i64>by);
         if (bump) touch(t);
         return n;
       }
@@ -212,4 +219,36 @@ export function set<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64): f64
 export function remove<K, C>(t: usize, key: i64, ptr: usize, len: u32): f64 {
   const i = find<K, C>(t, key, ptr, len, hashKey<K>(t, key, ptr, len));
   return i < 0 ? 0 : removeAt<K, C>(t, <u32>i);
+}
+
+/**
+ * Deletes every entry whose count is below `min`, in one pass over the
+ * slots; returns how many went. JS then asks advice() whether to shrink.
+ */
+export function prune<K, C>(t: usize, min: f64): f64 {
+  const cap = capacityOf(t);
+  let removed: u32 = 0;
+  for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) {
+    const n = countAt<K, C>(t, i);
+    if (n >= min) continue;
+    addTotal(t, -<i64>n);
+    erase<K, C>(t, i);
+    removed++;
+  }
+  if (removed == 0) return 0;
+  touch(t);
+  if (itemsOf(t) == 0) {
+    clearTable(t);
+    setArenaUsed(t, 0);
+    setGarbage(t, 0);
+  }
+  return <f64>removed;
+}
+
+/** The sum of all counts by a walk (the running total is unknown past i64). */
+export function sumCounts<K, C>(t: usize): f64 {
+  const cap = capacityOf(t);
+  let sum: f64 = 0;
+  for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) sum += countAt<K, C>(t, i);
+  return sum;
 }

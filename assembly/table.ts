@@ -37,7 +37,7 @@ import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
 import { isArenaKey, hashShort, NOT_INLINE } from "./keys";
 import {
   tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones, growthLeftOf, setGrowthLeft,
-  seedOf, arenaOf, layoutOf, setTable, setGroups,
+  seedOf, arenaOf, layoutOf, setTable, setGroups, setTotal,
 } from "./header";
 import { strideOf } from "./layout";
 
@@ -83,6 +83,7 @@ export function clearTable(t: usize): void {
   setItems(t, 0);
   setTombstones(t, 0);
   setGrowthLeft(t, maxLoad(capacityOf(t)));
+  setTotal(t, 0);
 }
 
 // @ts-ignore: decorator

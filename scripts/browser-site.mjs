@@ -27,7 +27,7 @@ export async function launchChromium(extraArgs = []) {
  * `linkPackage`, site/node_modules/tophash links to that directory.
  */
 export function fillSite(site, linkPackage) {
-  for (const f of ['index.html', 'startup.html']) copyFileSync(join(REPO, 'test/browser/page', f), join(site, f));
+  for (const f of ['index.html', 'startup.html', 'csp.html']) copyFileSync(join(REPO, 'test/browser/page', f), join(site, f));
   copyFileSync(join(REPO, 'test/consumer/exercise.cjs'), join(site, 'exercise.cjs'));
   copyFileSync(join(REPO, 'build/tophash.wasm'), join(site, 'tophash.wasm'));
   if (linkPackage) {

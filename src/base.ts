@@ -78,9 +78,20 @@ type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact' | 'arena' | 'r
 interface Options {
   readonly maxBytes: number;
   readonly initialCapacity: number;
+  /**
+   * Not an option: structuredClone and postMessage would copy a map's fields
+   * (a pointer into wasm memory) as a plain object, or fail on the core with
+   * a message about a native function. A Symbol cannot be cloned, and the
+   * engine names it in the DataCloneError, so this value is the message.
+   */
+  readonly noClone: symbol;
 }
 
-const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0 });
+const NO_CLONE = Symbol(
+  'tophash maps cannot be copied by structuredClone or postMessage: send map.snapshot() and rebuild the map with fromSnapshot(bytes)',
+);
+
+const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0, noClone: NO_CLONE });
 
 function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
@@ -101,12 +112,12 @@ function isTrap(e: unknown): boolean {
  * table's header in wasm memory.
  */
 export abstract class CounterMapBase<K> {
+  /** @internal First, so that structuredClone meets its NO_CLONE before the core. */
+  private readonly _o: Options;
   /** @internal The instance the table lives in; null before the first insertion and after dispose(). */
   protected _c: Core | null = null;
   /** @internal The table's header in `_c`; 0 before the first insertion, -1 after dispose(). */
   protected _t = 0;
-  /** @internal */
-  private readonly _o: Options;
 
   /** @internal */
   protected abstract get _name(): string;
@@ -141,7 +152,7 @@ export abstract class CounterMapBase<K> {
     }
     if (typeof maxBytes !== 'number') throw new TypeError(`maxBytes must be a number, got ${describe(maxBytes)}`);
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${describe(maxBytes)}`);
-    this._o = { maxBytes: Math.min(maxBytes, MAX_MEMORY_BYTES), initialCapacity };
+    this._o = { maxBytes: Math.min(maxBytes, MAX_MEMORY_BYTES), initialCapacity, noClone: NO_CLONE };
   }
 
   // ---- where the table lives --------------------------------------------------
@@ -554,6 +565,46 @@ export abstract class CounterMapBase<K> {
   get size(): number {
     this._alive();
     return this._c === null ? 0 : this._c.ex.size(this._t);
+  }
+
+  /**
+   * The sum of all counts (Python's `Counter.total()`), kept as a running
+   * figure in the table's header: O(1), no walk. Exact while the sum is a
+   * safe integer, as every number JS can hold exactly.
+   */
+  total(): number {
+    this._alive();
+    return this._c === null ? 0 : this._c.ex.count_total(this._t);
+  }
+
+  /**
+   * Deletes every key whose count is below `minCount` (a safe integer), in
+   * one pass in wasm, and returns how many keys went: vocabulary pruning,
+   * or dropping the long tail before a snapshot. The table shrinks after
+   * it when it is left mostly empty.
+   */
+  prune(minCount: number): number {
+    this._alive();
+    if (typeof minCount !== 'number') throw new TypeError(`prune(minCount): minCount must be a number, got ${describe(minCount)}`);
+    if (!Number.isSafeInteger(minCount)) throw new RangeError(`prune(minCount): minCount must be a safe integer, got ${describe(minCount)}`);
+    const c = this._c;
+    if (c === null || minCount <= 1) return 0;
+    const removed = c.ex.prune_below(this._t, minCount);
+    if (removed > 0) this._maybeShrink();
+    return removed;
+  }
+
+  /**
+   * An independent copy: same entries, same options (maxBytes,
+   * initialCapacity). Entries go from table to table in wasm, as merge
+   * moves them.
+   */
+  clone(): this {
+    this._alive();
+    const { maxBytes, initialCapacity } = this._o;
+    const copy = new (this.constructor as new (options?: CounterMapOptions) => this)(this._o === DEFAULT_OPTIONS ? undefined : { maxBytes, initialCapacity });
+    if (this._c !== null && this._c.ex.size(this._t) > 0) copy.merge(this);
+    return copy;
   }
 
   /** Removes every entry and gives the memory back (a map keeps only its 64-byte header in its pool). */

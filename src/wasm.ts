@@ -62,6 +62,8 @@ export interface CoreExports {
   set_seed(t: number, lo: number, hi: number): void;
   advice(t: number): number;
   layout_id(t: number): number;
+  count_total(t: number): number;
+  prune_below(t: number, min: number): number;
   err_index(): number;
   chunk_count(): number;
   chunk_bytes(): number;
@@ -124,7 +126,32 @@ let compiled: WebAssembly.Module | undefined;
  * and no init call is needed.
  */
 export function coreModule(): WebAssembly.Module {
-  return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64)));
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64));
+  } catch (e) {
+    throw compileError(e);
+  }
+  return compiled;
+}
+
+/**
+ * The engine's compile errors name neither the library nor the fix. Pages
+ * whose Content-Security-Policy lacks 'wasm-unsafe-eval' get an EvalError
+ * (what the engine throws for eval under CSP) that says what to add; any
+ * other compile failure says which module failed and keeps the cause.
+ */
+function compileError(e: unknown): Error {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Content[ -]Security[ -]Policy|unsafe-eval|CSP/i.test(message)) {
+    return new EvalError(
+      "tophash: this page's Content-Security-Policy does not allow WebAssembly. Add 'wasm-unsafe-eval' " +
+      "to its script-src directive (e.g. Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'); " +
+      `the engine said: ${message}`,
+      { cause: e },
+    );
+  }
+  return new (e instanceof RangeError ? RangeError : Error)(`tophash: the WebAssembly core could not be compiled: ${message}`, { cause: e });
 }
 
 /**

@@ -63,6 +63,20 @@ describe('the packed ESM build in Chromium (no bundler)', () => {
     expect(server.requests.some((p) => p.endsWith('.wasm'))).toBe(false);
   });
 
+  it("a page whose Content-Security-Policy lacks 'wasm-unsafe-eval' gets an error that names the fix, at the first insertion", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/csp.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.done, null, { timeout: 60_000 });
+    const out = await page.evaluate(() => (window as unknown as { __results: Record<string, unknown> }).__results);
+    await context.close();
+    expect(out.threw).toBe(true);
+    expect(out.name).toBe('EvalError');
+    expect(out.message).toContain("'wasm-unsafe-eval'");
+    expect(out.message).toContain('script-src');
+    expect(out.size).toBe(0);
+  });
+
   it('startup: first map (compile + instantiate) and each next map (a table in the shared pool), median of fresh page loads', async () => {
     const runs = 7;
     const r = await measureChromium(null, runs, { site, browser });
