@@ -9,7 +9,7 @@
 //   4       groups       groups of 16 slots; capacity is groups * 16
 //   8       items        live entries
 //   12      tombstones   DELETED control bytes
-//   16      growthLeft   EMPTY slots that may still be filled before 7/8 load
+//   16      rebuilds     times the table was moved (grow, shrink, widen, compact)
 //   20      arena        address of the key arena's first byte (string keys)
 //   24      arenaUsed    bytes of the arena in use: records are appended here
 //   28      arenaCap     bytes the arena may use before it must grow (JS asks)
@@ -19,16 +19,19 @@
 //   48      layout       slot layout (layout.ts)
 //   49      mode         POOLED: table and arena are heap blocks
 //                        OWN: the only table of its instance, laid out by hand
-//   52      rebuilds     times the table was moved (grow, shrink, widen, compact)
-//   56      total        i64 sum of all counts, kept by every write of a count
+//   52      total        i64 sum of all counts, kept by every write of a count
 //                        (TOTAL_UNKNOWN once it would pass i64: total() walks)
 //
-// 64 bytes: with the allocator's 4-byte block header, an 80-byte block.
+// 60 bytes: with the allocator's 4-byte block header it fits a 64-byte block.
+// hashbrown keeps `growth_left` in its table struct; here it is derived
+// (growthLeftOf): items + tombstones + growth left is the 7/8 budget at all
+// times, and the 4 bytes it would take are what the running total needed to
+// keep a map's header in 64 bytes of heap.
 // Slots of string keys hold a record's offset from `arena`, not its address,
 // so the arena can be reallocated (moved) without touching the table.
 
 // @ts-ignore: decorator
-@inline export const HEADER_BYTES: u32 = 64;
+@inline export const HEADER_BYTES: u32 = 60;
 
 // @ts-ignore: decorator
 @inline export const MODE_POOLED: u8 = 0;
@@ -53,10 +56,6 @@
 @inline export function tombstonesOf(t: usize): u32 { return load<u32>(t, 12); }
 // @ts-ignore: decorator
 @inline export function setTombstones(t: usize, v: u32): void { store<u32>(t, v, 12); }
-// @ts-ignore: decorator
-@inline export function growthLeftOf(t: usize): u32 { return load<u32>(t, 16); }
-// @ts-ignore: decorator
-@inline export function setGrowthLeft(t: usize, v: u32): void { store<u32>(t, v, 16); }
 // @ts-ignore: decorator
 @inline export function arenaOf(t: usize): usize { return <usize>load<u32>(t, 20); }
 // @ts-ignore: decorator
@@ -90,9 +89,9 @@
 // @ts-ignore: decorator
 @inline export function setMode(t: usize, v: u8): void { store<u8>(t, v, 49); }
 // @ts-ignore: decorator
-@inline export function rebuildsOf(t: usize): u32 { return load<u32>(t, 52); }
+@inline export function rebuildsOf(t: usize): u32 { return load<u32>(t, 16); }
 // @ts-ignore: decorator
-@inline export function countRebuild(t: usize): void { store<u32>(t, load<u32>(t, 52) + 1, 52); }
+@inline export function countRebuild(t: usize): void { store<u32>(t, load<u32>(t, 16) + 1, 16); }
 
 /**
  * The running total's "unknown" mark: a sum that would pass i64 (more than
@@ -102,9 +101,9 @@
 // @ts-ignore: decorator
 @inline export const TOTAL_UNKNOWN: i64 = -1;
 // @ts-ignore: decorator
-@inline export function totalOf(t: usize): i64 { return load<i64>(t, 56); }
+@inline export function totalOf(t: usize): i64 { return load<i64>(t, 52); }
 // @ts-ignore: decorator
-@inline export function setTotal(t: usize, v: i64): void { store<i64>(t, v, 56); }
+@inline export function setTotal(t: usize, v: i64): void { store<i64>(t, v, 52); }
 /**
  * Adds `d` (|d| <= 2^53) to the running total. A real total is never
  * negative, so a sum that wraps past i64 shows as negative and is marked
@@ -112,7 +111,7 @@
  */
 // @ts-ignore: decorator
 @inline export function addTotal(t: usize, d: i64): void {
-  const cur = load<i64>(t, 56);
+  const cur = load<i64>(t, 52);
   const sum = cur + d;
-  store<i64>(t, cur < 0 || sum < 0 ? TOTAL_UNKNOWN : sum, 56);
+  store<i64>(t, cur < 0 || sum < 0 ? TOTAL_UNKNOWN : sum, 52);
 }

@@ -10,7 +10,7 @@
 import {
   HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf, setSeed,
   arenaOf, setArena, arenaUsedOf, setArenaUsed, arenaCapOf, setArenaCap, garbageOf, setGarbage, touch, countRebuild,
-  setItems, setTombstones, setGrowthLeft, setTable, setGroups, setTotal,
+  setItems, setTombstones, setTable, setGroups, setTotal,
 } from "./header";
 import { INT32, INT64, STR32, STR64, strideOf } from "./layout";
 import { resetTable, moveEntries, nextFull, slotAddr, EMPTY_GROUP } from "./table";
@@ -34,7 +34,6 @@ function noSlots(t: usize): void {
   setGroups(t, 1);
   setItems(t, 0);
   setTombstones(t, 0);
-  setGrowthLeft(t, 0);
 }
 
 // @ts-ignore: decorator

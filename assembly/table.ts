@@ -36,7 +36,7 @@ import { hashInt, hashBytes } from "./hash";
 import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
 import { isArenaKey, hashShort, NOT_INLINE } from "./keys";
 import {
-  tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones, growthLeftOf, setGrowthLeft,
+  tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones,
   seedOf, arenaOf, layoutOf, setTable, setGroups, setTotal,
 } from "./header";
 import { strideOf } from "./layout";
@@ -60,6 +60,19 @@ export const EMPTY_GROUP: usize = memory.data(16, 16);
   return cap - (cap >> 3);
 }
 
+/**
+ * EMPTY slots that may still be filled before the 7/8 bound (hashbrown's
+ * `growth_left`), derived rather than stored: every insert into an EMPTY
+ * slot and every erase to EMPTY moves `items` by one, and a tombstone
+ * counts against the budget until it is reused or cleaned, so
+ * items + tombstones + growth left = maxLoad(capacity) at all times. The
+ * static EMPTY_GROUP has a budget of 0.
+ */
+// @ts-ignore: decorator
+@inline export function growthLeftOf(t: usize): u32 {
+  return tableOf(t) == EMPTY_GROUP ? 0 : maxLoad(capacityOf(t)) - itemsOf(t) - tombstonesOf(t);
+}
+
 /** Bytes of a table of `nGroups` groups of slots of `slotBytes`. */
 export function tableBytes(nGroups: u32, slotBytes: u32): u64 {
   return <u64>nGroups * (16 + 16 * <u64>slotBytes);
@@ -71,7 +84,6 @@ export function resetTable(t: usize, at: usize, nGroups: u32): void {
   setGroups(t, nGroups);
   setItems(t, 0);
   setTombstones(t, 0);
-  setGrowthLeft(t, maxLoad(nGroups << GROUP_SHIFT));
 }
 
 /** Forgets every entry in place: control bytes back to EMPTY. */
@@ -82,7 +94,6 @@ export function clearTable(t: usize): void {
   for (let i: u32 = 0; i < n; i++, g += stride) v128.store(g, i8x16.splat(<i8>EMPTY));
   setItems(t, 0);
   setTombstones(t, 0);
-  setGrowthLeft(t, maxLoad(capacityOf(t)));
   setTotal(t, 0);
 }
 
@@ -250,15 +261,10 @@ export function claimSlot<K, C>(t: usize, h: u64): i32 {
   let i = findFree<K, C>(t, h);
   if (load<u8>(ctrlAt<K, C>(t, i)) == DELETED) {
     setTombstones(t, tombstonesOf(t) - 1);
-  } else {
-    let left = growthLeftOf(t);
-    if (left == 0) {
-      if (tableOf(t) == EMPTY_GROUP || itemsOf(t) > maxLoad(capacityOf(t)) >> 1) return -1;
-      rehashInPlace<K, C>(t);
-      i = findFree<K, C>(t, h);
-      left = growthLeftOf(t);
-    }
-    setGrowthLeft(t, left - 1);
+  } else if (growthLeftOf(t) == 0) {
+    if (tableOf(t) == EMPTY_GROUP || itemsOf(t) > maxLoad(capacityOf(t)) >> 1) return -1;
+    rehashInPlace<K, C>(t);
+    i = findFree<K, C>(t, h);
   }
   store<u8>(ctrlAt<K, C>(t, i), tagOf(h));
   setItems(t, itemsOf(t) + 1);
@@ -278,7 +284,6 @@ export function erase<K, C>(t: usize, i: u32): void {
   }
   if (matchEmpty(groupAt<K, C>(t, i >> GROUP_SHIFT)) != 0) {
     store<u8>(ctrlAt<K, C>(t, i), EMPTY);
-    setGrowthLeft(t, growthLeftOf(t) + 1);
   } else {
     store<u8>(ctrlAt<K, C>(t, i), DELETED);
     setTombstones(t, tombstonesOf(t) + 1);
@@ -290,7 +295,6 @@ export function erase<K, C>(t: usize, i: u32): void {
 export function insertUnique<K, C>(t: usize, h: u64): u32 {
   const i = findFree<K, C>(t, h);
   store<u8>(ctrlAt<K, C>(t, i), tagOf(h));
-  setGrowthLeft(t, growthLeftOf(t) - 1);
   setItems(t, itemsOf(t) + 1);
   return i;
 }
@@ -344,7 +348,6 @@ function rehashInPlace<K, C>(t: usize): void {
     }
   }
   setTombstones(t, 0);
-  setGrowthLeft(t, maxLoad(cap) - itemsOf(t));
 }
 
 /** The next full slot at or after `from`, or capacity. */

@@ -16,7 +16,7 @@
 // map's identity for the FinalizationRegistry, whose held value is the
 // header's address. A map dropped without dispose() is reclaimed when the
 // registry reports it; dispose() frees the table at once and leaves the
-// header (56 bytes) for the registry, so no block is freed twice and no
+// header (60 bytes, a 64-byte heap block) for the registry, so no block is freed twice and no
 // header is reused while a stale reference to its map exists.
 
 import { Core } from './core.js';

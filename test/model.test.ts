@@ -380,6 +380,8 @@ describe('model-based: fast-check (shrinks to a minimal failing sequence)', () =
       { weight: 2, arbitrary: fc.tuple(fc.constant('delete' as const), key, fc.constant(0)) },
       { weight: 2, arbitrary: fc.tuple(fc.constant('incrMany' as const), fc.array(key, { maxLength: 12 }), stepArb) },
       { weight: 1, arbitrary: fc.tuple(fc.constant('clear' as const), key, fc.constant(0)) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('prune' as const), key, fc.integer({ min: -2, max: 6 })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('clone' as const), key, fc.constant(0)) },
       { weight: 1, arbitrary: fc.tuple(fc.constant('check' as const), key, fc.nat({ max: 10 })) },
     );
   }
@@ -424,10 +426,22 @@ describe('model-based: fast-check (shrinks to a minimal failing sequence)', () =
         m.clear();
         model.clear();
         break;
+      case 'prune':
+        expect(m.prune(n)).toBe(model.prune(n));
+        break;
+      case 'clone': {
+        // The copy equals the map, and the two are independent afterwards.
+        const copy = m.clone();
+        compareToModel(copy, model, { mostCommon: false });
+        (copy.delete as (k: unknown) => boolean)(k);
+        copy.dispose();
+        break;
+      }
       default:
         checkMostCommon(m, model, n);
     }
     expect(m.size).toBe(model.size);
+    expect(m.total()).toBe(model.total());
     if (name !== 'incrMany' && name !== 'clear') {
       expect((m.get as (k: unknown) => number)(k)).toBe(model.get(k as K));
     }

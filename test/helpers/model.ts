@@ -88,6 +88,25 @@ export class Model<K extends Key> {
     return true;
   }
   /** Counts, highest first. */
+  /** Deletes every key whose count is below min; how many went. */
+  prune(min: number): number {
+    let n = 0;
+    for (const [k, v] of this.m) {
+      if (v < min) {
+        this.m.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The sum of the counts, exact (BigInt), rounded once to a number as the map's i64 total is. */
+  total(): number {
+    let t = 0n;
+    for (const v of this.m.values()) t += BigInt(v);
+    return Number(t);
+  }
+
   sortedCounts(): number[] {
     return [...this.m.values()].sort((a, b) => b - a);
   }
@@ -151,6 +170,7 @@ export function compareToModel<K extends Key>(
   opts: { probes?: readonly K[]; mostCommonN?: number; mostCommon?: boolean } = {},
 ): void {
   if (map.size !== model.size) throw new Error(`size ${map.size}, model ${model.size}`);
+  if (map.total() !== model.total()) throw new Error(`total() ${map.total()}, model ${model.total()}`);
   const e = entriesOf<K>(map);
   for (const [k, v] of model.m) {
     const got = e.get(k);
