@@ -655,10 +655,10 @@ export abstract class CounterMapBase<K> {
    * a change to the map after it started makes its next step throw, rather
    * than skip or repeat entries.
    */
-  entries(): IterableIterator<[K, number]> {
+  entries(): MapIterator<[K, number]> {
     this._alive();
     const c = this._c;
-    return this._walk(c, this._t, c === null ? 0 : c.ex.table_version(this._t));
+    return this._walk(c, this._t, c === null ? 0 : c.ex.table_version(this._t)) as MapIterator<[K, number]>;
   }
 
   /** @internal Whether the map changed since (c, t, version) was read. */
@@ -685,15 +685,15 @@ export abstract class CounterMapBase<K> {
     if (this._changed(c, t, version)) throw modifiedError(this._name);
   }
 
-  keys(): IterableIterator<K> {
-    return project(this.entries(), 0);
+  keys(): MapIterator<K> {
+    return project(this.entries(), 0) as MapIterator<K>;
   }
 
-  values(): IterableIterator<number> {
-    return project(this.entries(), 1);
+  values(): MapIterator<number> {
+    return project(this.entries(), 1) as MapIterator<number>;
   }
 
-  [Symbol.iterator](): IterableIterator<[K, number]> {
+  [Symbol.iterator](): MapIterator<[K, number]> {
     return this.entries();
   }
 

@@ -73,7 +73,7 @@ function checkStringKey(key: unknown, where = 'CounterMap key'): void {
  * any length). A count that reaches 0 deletes its key; get() of an absent
  * key is 0.
  */
-export class CounterMap extends CounterMapBase<string> {
+export class CounterMap<K extends string = string> extends CounterMapBase<K> {
   /** @internal */
   protected get _name(): string {
     return 'CounterMap';
@@ -99,21 +99,21 @@ export class CounterMap extends CounterMapBase<string> {
    * wrong, and nothing is created. `options` as for the constructor; the
    * table is sized for the snapshot's entries unless initialCapacity is given.
    */
-  static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): CounterMap {
+  static fromSnapshot<K extends string = string>(bytes: Uint8Array, options?: CounterMapOptions): CounterMap<K> {
     const { count, body } = checkSnapshot(bytes, KIND_STRING, 'CounterMap.fromSnapshot');
-    return new CounterMap(snapshotOptions(options, count))._load(body, count, 'CounterMap.fromSnapshot');
+    return new CounterMap<K>(snapshotOptions(options, count))._load(body, count, 'CounterMap.fromSnapshot');
   }
 
   /**
    * Counts each string of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
-  static from(iterable: Iterable<string | readonly [string, number]>, options?: CounterMapOptions): CounterMap {
-    return new CounterMap(options)._addAll(iterable);
+  static from<K extends string = string>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): CounterMap<K> {
+    return new CounterMap<K>(options)._addAll(iterable);
   }
 
   /** The key's count; 0 when absent. */
-  get(key: string): number {
+  get(key: K): number {
     const c = this._c;
     if (c !== null && typeof key === 'string') {
       if (pack(key)) return c.ex.short_get(this._t, packLo, packHi);
@@ -126,7 +126,7 @@ export class CounterMap extends CounterMapBase<string> {
   }
 
   /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
-  incr(key: string, by: number = 1): number {
+  incr(key: K, by: number = 1): number {
     const c = this._c;
     if (c !== null && typeof key === 'string' && typeof by === 'number' && key.length <= c.inlineChars) {
       let r: number;
@@ -142,7 +142,7 @@ export class CounterMap extends CounterMapBase<string> {
   }
 
   /** Sets the count (a safe integer >= 0); 0 deletes the key. */
-  set(key: string, count: number): this {
+  set(key: K, count: number): this {
     const c = this._c;
     if (c !== null && typeof key === 'string' && typeof count === 'number' && key.length <= c.inlineChars) {
       const at = c.scratch;
@@ -155,7 +155,7 @@ export class CounterMap extends CounterMapBase<string> {
   }
 
   /** Removes the key; true when it was present. */
-  delete(key: string): boolean {
+  delete(key: K): boolean {
     const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
       const at = c.scratch;
@@ -172,7 +172,7 @@ export class CounterMap extends CounterMapBase<string> {
    * scratch-full (32 KiB) at a time. Atomic: a non-string anywhere, an
    * overflow or running out of memory throws and leaves the map as it was.
    */
-  incrMany(keys: Iterable<string> | ArrayLike<string>, by: number = 1): void {
+  incrMany(keys: Iterable<K> | ArrayLike<K>, by: number = 1): void {
     this._alive();
     checkStep(by);
     const arr = batchKeys<string>(keys, 'strings');
@@ -222,7 +222,7 @@ export class CounterMap extends CounterMapBase<string> {
       if (i === start) {
         // One key too long for the scratch goes alone, by the long-key path.
         try {
-          this._settle(NOT_RUN, OP_INCR, keys[i]!, by);
+          this._settle(NOT_RUN, OP_INCR, keys[i] as K, by);
         } catch (error) {
           return { done: i, error };
         }
@@ -406,14 +406,15 @@ export class CounterMap extends CounterMapBase<string> {
     }
   }
 
+  /** @internal */
   protected _checkKey(key: string): void {
     checkStringKey(key);
   }
 
   /** @internal */
-  protected _refKey(core: Core, index: number): string {
+  protected _refKey(core: Core, index: number): K {
     const u32 = core.u32;
-    return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!);
+    return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!) as K;
   }
 
   /** @internal */

@@ -6,7 +6,7 @@ import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
 
 /** Key batches incrMany takes without converting element by element. */
-export type IntKeys = ArrayLike<number> | Iterable<number> | Int32Array | Uint32Array | Float64Array;
+export type IntKeys<K extends number = number> = ArrayLike<K> | Iterable<K> | Int32Array | Uint32Array | Float64Array;
 
 function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
   if (typeof key !== 'number' || Number.isNaN(key)) {
@@ -24,7 +24,7 @@ function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
  * Counts per integer key: any Number.isSafeInteger value, negative too.
  * A count that reaches 0 deletes its key; get() of an absent key is 0.
  */
-export class IntCounterMap extends CounterMapBase<number> {
+export class IntCounterMap<K extends number = number> extends CounterMapBase<K> {
   /** @internal */
   protected get _name(): string {
     return 'IntCounterMap';
@@ -50,21 +50,21 @@ export class IntCounterMap extends CounterMapBase<number> {
    * wrong, and nothing is created. `options` as for the constructor; the
    * table is sized for the snapshot's entries unless initialCapacity is given.
    */
-  static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): IntCounterMap {
+  static fromSnapshot<K extends number = number>(bytes: Uint8Array, options?: CounterMapOptions): IntCounterMap<K> {
     const { count, body } = checkSnapshot(bytes, KIND_INT, 'IntCounterMap.fromSnapshot');
-    return new IntCounterMap(snapshotOptions(options, count))._load(body, count, 'IntCounterMap.fromSnapshot');
+    return new IntCounterMap<K>(snapshotOptions(options, count))._load(body, count, 'IntCounterMap.fromSnapshot');
   }
 
   /**
    * Counts each key of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
-  static from(iterable: Iterable<number | readonly [number, number]>, options?: CounterMapOptions): IntCounterMap {
-    return new IntCounterMap(options)._addAll(iterable);
+  static from<K extends number = number>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): IntCounterMap<K> {
+    return new IntCounterMap<K>(options)._addAll(iterable);
   }
 
   /** The key's count; 0 when absent. */
-  get(key: number): number {
+  get(key: K): number {
     const c = this._c;
     if (c !== null && typeof key === 'number') {
       const r = c.ex.int_get(this._t, key);
@@ -74,7 +74,7 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /** Adds `by` (a safe integer, may be negative); returns the new count. At 0 or below the key is deleted and 0 returned. */
-  incr(key: number, by: number = 1): number {
+  incr(key: K, by: number = 1): number {
     const c = this._c;
     if (c !== null && typeof key === 'number' && typeof by === 'number') {
       const r = c.ex.int_incr(this._t, key, by);
@@ -85,7 +85,7 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /** Sets the count (a safe integer >= 0); 0 deletes the key. */
-  set(key: number, count: number): this {
+  set(key: K, count: number): this {
     const c = this._c;
     if (c !== null && typeof key === 'number' && typeof count === 'number') {
       const r = c.ex.int_set(this._t, key, count);
@@ -97,7 +97,7 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /** Removes the key; true when it was present. */
-  delete(key: number): boolean {
+  delete(key: K): boolean {
     const c = this._c;
     if (c !== null && typeof key === 'number') {
       const r = c.ex.int_delete(this._t, key);
@@ -113,7 +113,7 @@ export class IntCounterMap extends CounterMapBase<number> {
    * Atomic: a bad key anywhere, an overflow or running out of memory throws
    * and leaves the map as it was.
    */
-  incrMany(keys: IntKeys, by: number = 1): void {
+  incrMany(keys: IntKeys<K>, by: number = 1): void {
     this._alive();
     checkStep(by);
     const src = batchKeys<number>(keys, 'integer keys');
@@ -176,8 +176,8 @@ export class IntCounterMap extends CounterMapBase<number> {
   }
 
   /** @internal */
-  protected _refKey(core: Core, index: number): number {
-    return core.f64[2 * index]!;
+  protected _refKey(core: Core, index: number): K {
+    return core.f64[2 * index]! as K;
   }
 
   /** @internal */

@@ -27,11 +27,11 @@ async function node(file: string): Promise<string> {
 }
 
 /** Runs the consumer's own tsc; returns its exit code and output. */
-async function tsc(config: object, name: string, extra: string[] = []): Promise<{ code: number; out: string }> {
+async function tsc(config: object, name: string, extra: string[] = [], compiler = 'typescript'): Promise<{ code: number; out: string }> {
   const file = join(project, `tsconfig.${name}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
   try {
-    const { stdout } = await run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', file, ...extra], {
+    const { stdout } = await run(process.execPath, [join(project, `node_modules/${compiler}/bin/tsc`), '-p', file, ...extra], {
       cwd: project,
       maxBuffer: 64 << 20,
     });
@@ -48,6 +48,8 @@ beforeAll(async () => {
   packed = await pack(packDir);
   project = await freshProject('tophash-consumer-', packed.tarball, [
     `typescript@${ourVersion('typescript')}`,
+    // The oldest TypeScript the declarations support (ts5.0/ declarations).
+    'typescript-5.0@npm:typescript@5.0.4',
     `@types/node@${ourVersion('@types/node')}`,
   ], { type: 'module' });
   cleanup.push(project);
@@ -78,9 +80,13 @@ describe('packed package', () => {
     // The library (esm, cjs, types) and the tophash-bench CLI (dist/bench, its
     // compiled JS only: no sources, maps or tests).
     // The prom-client loader is a .cjs (and .d.cts) in both builds; the ESLint plugin is in eslint/.
-    const allowed = /^(package\.json|README\.md|LICENSE|dist\/(esm|cjs|types)\/(eslint\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|json)|dist\/bench\/[\w./-]+\.js)$/;
+    // The declarations for TypeScript 5.0-5.6 are in ts5.0/ folders (.d.ts only).
+    const allowed = /^(package\.json|README\.md|LICENSE|dist\/(esm|cjs|types)\/(eslint\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|json)|dist\/(cjs|types)\/ts5\.0\/(eslint\/)?[\w.-]+\.d\.ts|dist\/bench\/[\w./-]+\.js)$/;
     expect(packed.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(packed.files).toContain('dist/bench/cli.js');
+    // The license file that package.json's "license" names.
+    expect(packed.files).toContain('LICENSE');
+    expect(readFileSync(join(REPO, 'LICENSE'), 'utf8')).toMatch(new RegExp(`^${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).license} License`));
     for (const f of [
       'package.json', 'dist/esm/index.js', 'dist/types/index.d.ts',
       'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json',
@@ -223,6 +229,21 @@ describe('TypeScript consumers (tsc --noEmit, strict)', () => {
   ])('declarations check with skipLibCheck: false in %s', async (_name, options) => {
     const { out } = await tsc({ compilerOptions: { ...strict, ...options, skipLibCheck: false }, files: ['api.ts'] }, 'libcheck');
     expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
+  });
+});
+
+describe('TypeScript 5.0 (the oldest supported): strict, skipLibCheck off', () => {
+  const strict = { strict: true, noEmit: true, target: 'ES2022', noUnusedLocals: false, skipLibCheck: false };
+
+  it.each([
+    ['nodenext, ESM and CJS', { module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'] }, ['api.ts', 'api.cts', 'node-api.ts', 'node-api.cts']],
+    ['bundler, lib DOM', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [] }, ['api.ts']],
+    ['node10 (typesVersions)', { module: 'CommonJS', moduleResolution: 'Node10', lib: ['ES2022'], types: ['node'] }, ['api.ts']],
+  ])('%s: the API file type-checks against the ts5.0 declarations', async (name, options, files) => {
+    const { code, out } = await tsc({ compilerOptions: { ...strict, ...options }, files }, `ts50-${name.split(/\W/)[0]}`, ['--explainFiles'], 'typescript-5.0');
+    expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/node_modules\/tophash\/dist\/(types|cjs)\/ts5\.0\/index\.d\.ts/);
   });
 });
 

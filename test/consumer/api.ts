@@ -70,6 +70,29 @@ async function* chunks(): AsyncGenerator<Uint8Array> {
 const fromStream: Promise<number> = words.countStream(chunks(), { lowercase: false });
 const fromArray: Promise<number> = words.countStream([new Uint8Array([98])]);
 
+// Everyday extras.
+const total: number = words.total() + ids.total();
+const pruned: number = words.prune(2);
+const copy: CounterMap = words.clone();
+const idCopy: IntCounterMap = ids.clone();
+
+// Narrow key types: mostCommon and iteration keep them.
+type Method = 'GET' | 'POST';
+const methods = new CounterMap<Method>();
+methods.incr('GET');
+const byMethod: Array<[Method, number]> = methods.mostCommon();
+const methodKeys: Method[] = [...methods.keys()];
+const fromMethods: CounterMap<Method> = CounterMap.from<Method>(['GET', 'POST']);
+type Port = 80 | 443;
+const ports = new IntCounterMap<Port>();
+ports.incrMany([80, 443, 443]);
+const byPort: Array<[Port, number]> = ports.mostCommon(1);
+
+// A map is a ReadonlyMap of its keys to their counts.
+const readonlyWords: ReadonlyMap<string, number> = words;
+const readonlyIds: ReadonlyMap<number, number> = ids;
+const readonlyMethods: ReadonlyMap<Method, number> = methods;
+
 // Life cycle.
 words.clear();
 none.dispose();
@@ -111,6 +134,13 @@ words.tokenCounter({ lowercase: 'yes' });
 ids.countTokens(new Uint8Array(1));
 // @ts-expect-error a CounterMap is not an IntCounterMap
 const notInt: IntCounterMap = new CounterMap();
+// @ts-expect-error a key outside the map's key type
+methods.incr('PUT');
+// @ts-expect-error a port outside the map's key type
+ports.incr(8080);
+// @ts-expect-error the key-check internals are not public
+words._checkKey('a');
 
 export const used = [a, b, c, d, e, f, g, h, i, j, size, top, topIds, entries, pairs, keys, intKeys, counts, json,
-  layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt, counted, written, fromStream, fromArray];
+  layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt, counted, written, fromStream, fromArray,
+  total, pruned, copy, idCopy, byMethod, methodKeys, fromMethods, byPort, readonlyWords, readonlyIds, readonlyMethods];
