@@ -20,9 +20,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLibs } from './contenders.js';
-import { renderTargets, renderWorkload } from './format.js';
+import { renderHeadlines, renderWorkload } from './format.js';
 import { workloads } from './workloads/index.js';
-import type { Options, Target, Workload, WorkloadResult } from './types.js';
+import type { Options, Headline, Workload, WorkloadResult } from './types.js';
 
 const HELP = `tophash-bench: tophash vs Map, object, mnemonist MultiSet, @remusao/counter
 
@@ -114,7 +114,7 @@ function runInChild(w: Workload, opts: Options): Promise<WorkloadResult> {
           title: w.title,
           tables: [],
           notes: [],
-          targets: [],
+          headlines: [],
           error: signal === 'SIGKILL' ? `killed after the ${timeoutMs / 1000} s timeout` : `child process exited (code ${code}, signal ${signal}) without a result`,
           seconds: (performance.now() - t0) / 1000,
         },
@@ -194,13 +194,13 @@ async function main(): Promise<void> {
     process.stderr.write(`[${w.id}] ${r.error ? 'FAILED' : r.skipped ? `skipped: ${r.skipped}` : 'done'} in ${r.seconds.toFixed(1)} s\n`);
     out(renderWorkload(r) + '\n');
   }
-  const targets: Target[] = results.flatMap((r) => r.targets);
-  if (targets.length) out(renderTargets(targets) + '\n');
+  const headlines: Headline[] = results.flatMap((r) => r.headlines);
+  if (headlines.length) out(renderHeadlines(headlines) + '\n');
   const seconds = (performance.now() - t0) / 1000;
   const loadAvgAtEnd = loadavg().map((x) => +x.toFixed(2));
   out(`_Total: ${seconds.toFixed(0)} s; load average at end ${loadAvgAtEnd.join(' / ')}._`);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ tool: 'tophash-bench', ...env, loadAvgAtEnd, quick: args.quick, size: args.size ?? null, seconds, missingContenders: libs.notes, workloads: results, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ tool: 'tophash-bench', ...env, loadAvgAtEnd, quick: args.quick, size: args.size ?? null, seconds, missingContenders: libs.notes, workloads: results, headlines }, null, 2) + '\n');
   }
   const failed = results.filter((r) => r.error);
   if (failed.length) {

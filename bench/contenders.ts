@@ -55,7 +55,7 @@ export interface Counted<K> {
 
 export interface Contender<In, K> {
   name: string;
-  /** true for tophash contenders (targets are about them). */
+  /** true for tophash contenders (headlines are about them). */
   tophash: boolean;
   /** Counts every key of `keys` into a fresh counter. */
   count(keys: In): unknown;

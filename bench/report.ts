@@ -1,7 +1,7 @@
-// Turns timing stats into table rows and target verdicts.
+// Turns timing stats into table rows and the summary's headline figures.
 import { formatRatio } from './format.js';
 import type { TaskStats } from './measure.js';
-import type { Column, Row, Table, Target } from './types.js';
+import type { Column, Row, Table, Headline } from './types.js';
 
 export const THROUGHPUT_COLUMNS: Column[] = [
   { key: 'contender', label: 'contender', format: 'text' },
@@ -39,38 +39,17 @@ export function ratioOf(t: Table, contender: string): number | null {
   return r && typeof r.vsMap === 'number' ? r.vsMap : null;
 }
 
-/** A ">= goal x Map" target. */
-export function ratioTarget(workload: string, what: string, goal: number, value: number | null): Target {
-  return {
-    workload,
-    what,
-    goal: `≥ ${goal}× Map`,
-    value,
-    measured: value === null ? 'not measured' : value >= goal ? formatRatio(value) : `${formatRatio(value)} (${((1 - value / goal) * 100).toFixed(0)}% short)`,
-    met: value === null ? null : value >= goal,
-  };
+/** A figure with its unit for the summary (bytes per entry, ms, a ratio that is not against Map). */
+export function figure(workload: string, what: string, unit: string, value: number | null, digits = 1): Headline {
+  return { workload, what, value, measured: value === null ? 'not measured' : `${value.toFixed(digits)} ${unit}` };
 }
 
-/** A "<= goal" target on a measured number with a unit. */
-export function maxTarget(workload: string, what: string, goal: number, unit: string, value: number | null, digits = 1): Target {
+/** A ratio shown in the summary. */
+export function ratioInfo(workload: string, what: string, value: number | null): Headline {
   return {
     workload,
     what,
-    goal: `≤ ${goal} ${unit}`,
-    value,
-    measured: value === null ? 'not measured' : value <= goal ? `${value.toFixed(digits)} ${unit}` : `${value.toFixed(digits)} ${unit} (${(value - goal).toFixed(digits)} over)`,
-    met: value === null ? null : value <= goal,
-  };
-}
-
-/** A ratio shown in the summary without a target. */
-export function ratioInfo(workload: string, what: string, value: number | null): Target {
-  return {
-    workload,
-    what,
-    goal: 'no target (shown for context)',
     value,
     measured: value === null ? 'not measured' : formatRatio(value),
-    met: null,
   };
 }

@@ -22,17 +22,14 @@ export interface Table {
   rows: Row[];
 }
 
-/** A goal from the issue, checked against this run's numbers. */
-export interface Target {
+/** A headline figure of a workload, for the summary at the end of a run. */
+export interface Headline {
   workload: string;
   what: string;
-  /** e.g. ">= 2x Map", "<= 16 B/entry". */
-  goal: string;
   /** The measured value (ratio, bytes, ms), or null when not measured. */
   value: number | null;
-  /** How it reads, e.g. "1.62x". */
+  /** How it reads, e.g. "1.62x", "14.2 B/entry". */
   measured: string;
-  met: boolean | null;
 }
 
 export interface WorkloadResult {
@@ -40,7 +37,7 @@ export interface WorkloadResult {
   title: string;
   tables: Table[];
   notes: string[];
-  targets: Target[];
+  headlines: Headline[];
   /** Set when the workload did not run (the reason). */
   skipped?: string;
   error?: string;

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       title: w.title,
       tables: [],
       notes: [],
-      targets: [],
+      headlines: [],
       error: (e as Error).stack ?? String(e),
       seconds: (performance.now() - t0) / 1000,
     };

