@@ -65,7 +65,7 @@ parentPort.postMessage(x);`;
 }
 
 async function workersTable(ctx: Context, countFile: CountFile): Promise<{ table: Table; speedup: number | null; cores: number }> {
-  const want = ctx.size ?? (ctx.quick ? 16 << 20 : 200_000_000);
+  const want = ctx.size ?? (ctx.quick ? 8 << 20 : 200_000_000);
   const { bytes, label } = await corpusFile(want);
   const dir = mkdtempSync(join(tmpdir(), 'tophash-bench-workers-'));
   const path = join(dir, 'corpus.txt');
@@ -331,7 +331,7 @@ async function mergeTable(ctx: Context, kind: 'int' | 'string', n: number): Prom
 export const combine: Workload = {
   id: 'combine',
   title: '10. Combining counts: countFile on every core, snapshots, merge',
-  sizeMeans: 'bytes of the countFile file (default 200 MB; --quick 16 MiB)',
+  sizeMeans: 'bytes of the countFile file (default 200 MB; --quick 8 MiB)',
   heapMb: 12288,
   timeoutMs: (o) => (o.quick ? 240_000 : 1_800_000),
   async run(ctx) {

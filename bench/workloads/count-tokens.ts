@@ -123,7 +123,7 @@ async function corpusTable(ctx: Context, corpus: Corpus, withIncr: boolean): Pro
 
 /** countFile vs countTokens of the same bytes in memory, interleaved, medians. */
 async function fileTable(ctx: Context, countFile: CountFile, glosses: Uint8Array): Promise<{ table: Table; share: number | null }> {
-  const want = ctx.quick ? 16 << 20 : 100_000_000;
+  const want = ctx.quick ? 8 << 20 : 100_000_000;
   const copies = Math.max(1, Math.ceil(want / (glosses.length + 1)));
   const one = new Uint8Array(glosses.length + 1);
   one.set(glosses);

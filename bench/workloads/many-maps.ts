@@ -125,11 +125,11 @@ async function sample(c: Contender, n: number, reps: number): Promise<Sample> {
 export const manyMaps: Workload = {
   id: 'many-maps',
   title: '9. Many small counters',
-  sizeMeans: 'maps of each kind at the largest size (default 500k + 500k; --quick 50k + 50k)',
+  sizeMeans: 'maps of each kind at the largest size (default 500k + 500k; --quick 20k + 20k)',
   heapMb: 6144,
   timeoutMs: (o) => (o.quick ? 120_000 : 900_000),
   async run(ctx) {
-    const largest = ctx.size ?? (ctx.quick ? 50_000 : 500_000);
+    const largest = ctx.size ?? (ctx.quick ? 20_000 : 500_000);
     const sizes = [...new Set([500, Math.min(50_000, largest), Math.min(100_000, largest), largest])].sort((a, b) => a - b);
     const rows: Row[] = [];
     const results = new Map<string, Sample>();

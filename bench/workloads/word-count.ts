@@ -25,7 +25,7 @@ export function freshTokens(text: string, n: number): string[] {
 
 async function countCorpus(ctx: Parameters<Workload['run']>[0], corpus: Corpus, name: string) {
   const all = tokenize(corpus.text).length;
-  const n = ctx.size ?? (ctx.quick ? Math.min(300_000, all) : all);
+  const n = ctx.size ?? (ctx.quick ? Math.min(100_000, all) : all);
   const rounds = ctx.quick ? { warmup: 1, rounds: 3 } : { warmup: 2, rounds: 7 };
   const contenders = stringContenders(ctx.libs);
 
@@ -83,7 +83,7 @@ async function countCorpus(ctx: Parameters<Workload['run']>[0], corpus: Corpus, 
 export const wordCount: Workload = {
   id: 'word-count',
   title: '1. Word count on real text',
-  sizeMeans: 'tokens counted per run (default: the whole corpus; --quick 300k)',
+  sizeMeans: 'tokens counted per run (default: the whole corpus; --quick 100k)',
   heapMb: 4096,
   async run(ctx) {
     const corpora: Array<[Corpus, string]> = [[await loadCorpus(), 'WordNet glosses']];
