@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker on a 2-core machine (cores - 1): the
+    // tests are CPU-bound and independent, so both cores halve the wall time.
+    maxWorkers: 2,
   },
 });

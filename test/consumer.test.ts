@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTED } from './consumer/expected.js';
 import { freshProject, npm, ourVersion, pack, REPO, tempDir, type Packed } from './consumer/pack.js';
+import { scale } from './helpers/scale.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(REPO, 'test', 'consumer');
@@ -222,11 +223,15 @@ describe('TypeScript consumers (tsc --noEmit, strict)', () => {
   // With skipLibCheck off, the package's own .d.ts are checked too: internals
   // are stripped from them (stripInternal) and Symbol.dispose is declared as
   // @types/node does, so they must check clean whatever the project's lib.
-  it.each([
+  // Each setup costs a full tsc run (~10 s here): npm test checks the one
+  // most likely to break (lib ESNext: its own Symbol.dispose and map
+  // iterators), TOPHASH_HEAVY all three.
+  const libSetups: Array<[string, object]> = [
+    ['a project on lib ESNext (its own Symbol.dispose)', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ESNext', 'DOM'], types: [] }],
     ['a browser project (lib DOM)', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [] }],
     ['a Node project (@types/node, no DOM)', { module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'] }],
-    ['a project on lib ESNext (its own Symbol.dispose)', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ESNext', 'DOM'], types: [] }],
-  ])('declarations check with skipLibCheck: false in %s', async (_name, options) => {
+  ];
+  it.each(scale(libSetups, libSetups.slice(0, 1)))('declarations check with skipLibCheck: false in %s', async (_name, options) => {
     const { out } = await tsc({ compilerOptions: { ...strict, ...options, skipLibCheck: false }, files: ['api.ts'] }, 'libcheck');
     expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
   });
@@ -235,11 +240,13 @@ describe('TypeScript consumers (tsc --noEmit, strict)', () => {
 describe('TypeScript 5.0 (the oldest supported): strict, skipLibCheck off', () => {
   const strict = { strict: true, noEmit: true, target: 'ES2022', noUnusedLocals: false, skipLibCheck: false };
 
-  it.each([
+  // npm test: nodenext (ESM and CJS declarations); TOPHASH_HEAVY: all three resolutions.
+  const setups: Array<[string, object, string[]]> = [
     ['nodenext, ESM and CJS', { module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'] }, ['api.ts', 'api.cts', 'node-api.ts', 'node-api.cts']],
     ['bundler, lib DOM', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [] }, ['api.ts']],
     ['node10 (typesVersions)', { module: 'CommonJS', moduleResolution: 'Node10', lib: ['ES2022'], types: ['node'] }, ['api.ts']],
-  ])('%s: the API file type-checks against the ts5.0 declarations', async (name, options, files) => {
+  ];
+  it.each(scale(setups, setups.slice(0, 1)))('%s: the API file type-checks against the ts5.0 declarations', async (name, options, files) => {
     const { code, out } = await tsc({ compilerOptions: { ...strict, ...options }, files }, `ts50-${name.split(/\W/)[0]}`, ['--explainFiles'], 'typescript-5.0');
     expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
     expect(code).toBe(0);
