@@ -108,7 +108,10 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
    * Counts each string of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
-  static from<K extends string = string>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): CounterMap<K> {
+  static from(iterable: Iterable<string | readonly [string, number]>, options?: CounterMapOptions): CounterMap;
+  /** With a key type: `CounterMap.from<Method>(['GET', 'POST'])` is a `CounterMap<Method>`. */
+  static from<K extends string>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): CounterMap<K>;
+  static from<K extends string>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): CounterMap<K> {
     return new CounterMap<K>(options)._addAll(iterable);
   }
 

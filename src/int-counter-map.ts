@@ -59,7 +59,10 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
    * Counts each key of `iterable`, or adds each [key, count] pair's count
    * (counts <= 0 add nothing, so a Map's zero entries are dropped).
    */
-  static from<K extends number = number>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): IntCounterMap<K> {
+  static from(iterable: Iterable<number | readonly [number, number]>, options?: CounterMapOptions): IntCounterMap;
+  /** With a key type: `IntCounterMap.from<Port>([80, 443])` is an `IntCounterMap<Port>`. */
+  static from<K extends number>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): IntCounterMap<K>;
+  static from<K extends number>(iterable: Iterable<K | readonly [K, number]>, options?: CounterMapOptions): IntCounterMap<K> {
     return new IntCounterMap<K>(options)._addAll(iterable);
   }
 

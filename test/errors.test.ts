@@ -1,7 +1,7 @@
 // Bad input: a clear error (type and message saying what was wrong and what
 // was expected) and the map exactly as it was.
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { CounterMap, IntCounterMap } from '../src/index.js';
+import { CounterMap, IntCounterMap, type CounterMapOptions } from '../src/index.js';
 import { MAX_SAFE, longString, snapshot } from './helpers/model.js';
 import { expectRejected, expectThrow } from './helpers/expect.js';
 
@@ -224,7 +224,7 @@ describe('overflow past Number.MAX_SAFE_INTEGER is a RangeError, count unchanged
 });
 
 describe('constructor options', () => {
-  const ctors = [CounterMap, IntCounterMap] as const;
+  const ctors: ReadonlyArray<new (options?: CounterMapOptions) => CounterMap | IntCounterMap> = [CounterMap, IntCounterMap];
   for (const C of ctors) {
     test(`${C.name}: bad options throw`, () => {
       expectThrow(() => new C(null as never), TypeError, /options must be an object, got null/);

@@ -83,6 +83,9 @@ methods.incr('GET');
 const byMethod: Array<[Method, number]> = methods.mostCommon();
 const methodKeys: Method[] = [...methods.keys()];
 const fromMethods: CounterMap<Method> = CounterMap.from<Method>(['GET', 'POST']);
+// Without a type argument, from() makes a map of all strings (numbers), not of the literals it saw.
+CounterMap.from(['x']).incr('y');
+IntCounterMap.from([1, 2]).incr(3);
 type Port = 80 | 443;
 const ports = new IntCounterMap<Port>();
 ports.incrMany([80, 443, 443]);
