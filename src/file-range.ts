@@ -1,11 +1,15 @@
-// Counting a byte range of an open file into a map: the loop behind
-// countFile, run by the calling thread (the whole file) or by each worker
-// (its range; count-worker.ts). The bytes go from fs.readSync straight into
-// the scratch of the map's wasm instance, never through a JS buffer.
+// Counting byte ranges of an open file into a map: the loop behind
+// countFile, run by the calling thread and by each worker (count-worker.ts).
+// The bytes go from fs.readSync straight into the scratch of the map's wasm
+// instance, never through a JS buffer.
+//
+// The map is always one countFile made for the call (never the caller's
+// `into`): on failure it is dropped, so nothing is taken back by reading the
+// file again, and a file that changes meanwhile cannot make the undo wrong.
 
 import { readSync } from 'node:fs';
 import type { CounterMap } from './counter-map.js';
-import type { ByteSource, TokenCounter, TokenOptions } from './tokens.js';
+import type { ByteSource, TokenOptions } from './tokens.js';
 
 /** Bytes counted between two yields to the event loop (and progress reports). */
 export const SEGMENT = 4 << 20;
@@ -26,7 +30,8 @@ export class FileSource implements ByteSource {
     if (want <= 0) return 0;
     const k = readSync(this._fd, u8, at, want, this.pos);
     if (k === 0) {
-      // The file was truncated while we read it: it ends here.
+      // The file was truncated while we read it: it ends here (countFile
+      // sees the new size when it checks the file after counting).
       this.size = this.end = this.pos;
     }
     this.pos += k;
@@ -36,48 +41,54 @@ export class FileSource implements ByteSource {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Hands out the next byte range [start, end) to count, or null when none is left. */
+export type Claim = () => readonly [number, number] | null;
+
+/** What the count loop reports and asks between segments. */
+export interface RangeHooks {
+  /** Called after each segment with the bytes this loop has counted so far; may throw to stop. */
+  progress?: (bytesDone: number) => void;
+  /** Called after each yield to the event loop, before the next segment; throws to stop (an abort). */
+  check?: () => void;
+}
+
 /**
- * Counts the tokens of bytes [start, end) of `fd` into `map`, atomically: on
- * failure the tokens already counted are taken back (read again from
- * `start`, counted with a step of -1) and the error rethrown. `progress` is
- * called after each segment with the bytes done in the range; it may throw
- * to stop the count.
+ * Counts the tokens of every range `claim` hands out into `map`, a segment
+ * at a time, yielding to the event loop between segments. Each range must
+ * start and end at a token boundary (countFile cuts after separator bytes).
+ * On failure `map` holds part of the work: the caller drops it.
  */
-export async function countRange(
+export async function countRanges(
   map: CounterMap,
   fd: number,
-  start: number,
-  end: number,
+  claim: Claim,
   options: TokenOptions,
-  progress?: (bytesDone: number) => void,
-  /** False for a map the caller drops on failure: nothing to take back. */
-  undoOnError = true,
-): Promise<number> {
+  hooks: RangeHooks = {},
+): Promise<void> {
   const counter = map.tokenCounter(options);
-  const src = new FileSource(fd, start, end);
-  let counted = 0;
-  try {
+  let before = 0;
+  for (let range = claim(); range !== null; range = claim()) {
+    const [start, end] = range;
+    const src = new FileSource(fd, start, end);
     for (;;) {
       src.end = Math.min(src.pos + SEGMENT, src.size);
       const final = src.end >= src.size;
-      counted += counter._feedSource(src, final, 'countFile');
-      progress?.(src.pos - start);
-      if (final) return counted;
+      counter._feedSource(src, final, 'countFile');
+      hooks.progress?.(before + src.pos - start);
       await yieldToEventLoop();
+      hooks.check?.();
+      if (final) break;
     }
-  } catch (e) {
-    if (undoOnError && counted > 0) {
-      try {
-        undo(counter, new FileSource(fd, start, end), counted);
-      } catch {
-        // (the map was disposed meanwhile, or the file can no longer be read)
-      }
-    }
-    throw e;
+    before += src.pos - start;
   }
 }
 
-function undo(counter: TokenCounter, src: FileSource, tokens: number): void {
-  src.end = src.size;
-  counter._undo(src, tokens);
+/** One range, [start, end), then none: countRanges over a single range. */
+export function once(start: number, end: number): Claim {
+  let given = false;
+  return () => {
+    if (given) return null;
+    given = true;
+    return [start, end];
+  };
 }
