@@ -210,17 +210,41 @@ function notRegular(path: string | URL): TypeError {
 }
 
 /**
- * Throws if the file's size or modification time differs from when it was
- * opened: its bytes may then be a mix of two versions.
+ * The error to reject with if the file's size or modification time differs
+ * from when it was opened (its bytes may then be a mix of two versions), or
+ * null.
  */
-function checkUnchanged(job: Job): void {
+function changedError(job: Job): Error | null {
   const now = fstatSync(job.fd, { bigint: true });
-  if (now.size !== job.stat.size || now.mtimeNs !== job.stat.mtimeNs) {
-    throw new Error(
-      `countFile: ${job.path} changed while it was counted (size ${job.stat.size} -> ${now.size}` +
-      `${now.mtimeNs !== job.stat.mtimeNs ? ', modified' : ''}); nothing was counted`,
-    );
+  if (now.size === job.stat.size && now.mtimeNs === job.stat.mtimeNs) return null;
+  return new Error(
+    `countFile: ${job.path} changed while it was counted (size ${job.stat.size} -> ${now.size}` +
+    `${now.mtimeNs !== job.stat.mtimeNs ? ', modified' : ''}); nothing was counted`,
+  );
+}
+
+function checkUnchanged(job: Job): void {
+  const e = changedError(job);
+  if (e !== null) throw e;
+}
+
+/**
+ * The error to reject with: a file that changed meanwhile explains a failure
+ * better than what it caused (invalid UTF-8 where a write cut a character,
+ * say); an abort stays an abort.
+ */
+function explain(job: Job, e: unknown): unknown {
+  if (job.signal?.aborted && e === job.signal.reason) return e;
+  if (e instanceof Error && e.message.includes(' changed while it was counted ')) return e;
+  let changed: Error | null;
+  try {
+    changed = changedError(job);
+  } catch {
+    return e;
   }
+  if (changed === null) return e;
+  changed.cause = e;
+  return changed;
 }
 
 /** The map the file is counted into: never `into` itself, but within its budget. */
@@ -255,7 +279,7 @@ async function countSerial(job: Job): Promise<CounterMap> {
     return deliver(map, into);
   } catch (e) {
     map.dispose();
-    throw e;
+    throw explain(job, e);
   }
 }
 
@@ -308,7 +332,6 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
   const script = workerScript();
   const module = coreModule();
   const done = new Array<number>(1 + workerCount).fill(0);
-  const report = (): void => onProgress?.(done.reduce((a, b) => a + b, 0), size);
   const started: Worker[] = [];
   const exits: Array<Promise<void>> = [];
   // Workers stopped because they were not needed: their exit is no failure.
@@ -316,6 +339,9 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
   // The first failure (an object, so that closures and the code after an
   // await read the same field).
   const failed: { error?: unknown; any: boolean } = { any: false };
+  const report = (): void => {
+    if (!failed.any) onProgress?.(done.reduce((a, b) => a + b, 0), size);
+  };
   const fail = (e: unknown): void => {
     if (failed.any) return;
     failed.any = true;
@@ -407,7 +433,7 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
     return deliver(total, into);
   } catch (e) {
     total.dispose();
-    throw failed.any ? failed.error : e;
+    throw explain(job, failed.any ? failed.error : e);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     closeRanges(ranges);
