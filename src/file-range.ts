@@ -3,9 +3,10 @@
 // The bytes go from fs.readSync straight into the scratch of the map's wasm
 // instance, never through a JS buffer.
 //
-// The map is always one countFile made for the call (never the caller's
-// `into`): on failure it is dropped, so nothing is taken back by reading the
-// file again, and a file that changes meanwhile cannot make the undo wrong.
+// Nothing is ever taken back by reading the file again (it may have changed
+// since): countRanges counts into a map countFile made for the call, which
+// is dropped on failure; countKeeping counts into the caller's map and keeps
+// the bytes it read, to replay them if the count must be taken back.
 
 import { readSync } from 'node:fs';
 import type { CounterMap } from './counter-map.js';
@@ -92,3 +93,92 @@ export function once(start: number, end: number): Claim {
     return [start, end];
   };
 }
+
+/**
+ * The bytes of a file kept in memory as they were read (from offset 0, one
+ * array per segment): a source that reads them back by file offset, so that
+ * a count from them can be replayed exactly, whatever the file does since.
+ */
+class KeptSource implements ByteSource {
+  readonly noun = 'file';
+  constructor(
+    private readonly _kept: readonly Uint8Array[],
+    public pos: number,
+    public end: number,
+  ) {}
+  fill(u8: Uint8Array, at: number, max: number): number {
+    let k = 0;
+    // Segments are SEGMENT bytes each, but the last.
+    while (k < max && this.pos < this.end) {
+      const seg = this._kept[Math.floor(this.pos / SEGMENT)]!;
+      const off = this.pos % SEGMENT;
+      const n = Math.min(max - k, this.end - this.pos, seg.length - off);
+      u8.set(seg.subarray(off, off + n), at + k);
+      k += n;
+      this.pos += n;
+    }
+    return k;
+  }
+}
+
+/** Reads up to `n` bytes at `pos` (fewer only at the end of the file). */
+function readFully(fd: number, pos: number, n: number): Uint8Array {
+  const buf = new Uint8Array(n);
+  let got = 0;
+  while (got < n) {
+    const k = readSync(fd, buf, got, n - got, pos + got);
+    if (k === 0) return buf.subarray(0, got);
+    got += k;
+  }
+  return buf;
+}
+
+/**
+ * Counts bytes [0, size) of `fd` straight into `map`, the caller's map,
+ * keeping every byte read: on failure (and when the returned function is
+ * called) the count is taken back by replaying those bytes with a step of
+ * -1, never by reading the file again. The memory is the file's size, so
+ * countFile takes this path for files of up to KEEP_LIMIT bytes; it spares
+ * a map of the file's own and its merge.
+ */
+export async function countKeeping(
+  map: CounterMap,
+  fd: number,
+  size: number,
+  options: TokenOptions,
+  hooks: RangeHooks = {},
+): Promise<() => void> {
+  const counter = map.tokenCounter(options);
+  const kept: Uint8Array[] = [];
+  let pos = 0;
+  let counted = 0;
+  const undo = (): void => {
+    if (counted > 0) counter._undo(new KeptSource(kept, 0, pos), counted);
+    counted = 0;
+  };
+  try {
+    for (;;) {
+      const bytes = readFully(fd, pos, Math.min(SEGMENT, size - pos));
+      kept.push(bytes);
+      const src = new KeptSource(kept, pos, pos + bytes.length);
+      pos += bytes.length;
+      // A short read: the file was truncated meanwhile, it ends here.
+      const final = pos >= size || bytes.length < SEGMENT;
+      counted += counter._feedSource(src, final, 'countFile');
+      hooks.progress?.(pos);
+      await yieldToEventLoop();
+      hooks.check?.();
+      if (final) return undo;
+    }
+  } catch (e) {
+    try {
+      undo();
+    } catch {
+      // (the map was disposed meanwhile)
+    }
+    throw e;
+  }
+}
+
+/** Files up to this size counted into a caller's map are kept in memory for the undo (countKeeping). */
+export const KEEP_LIMIT = 64 << 20;

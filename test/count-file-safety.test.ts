@@ -112,10 +112,19 @@ describe('a file that changes while it is counted: into exactly as before, or a 
     'rewritten with other bytes of the same size': (p) => writeFileSync(p, new Uint8Array(textBytes.length).fill(0x61)),
   };
 
+  // One thread into `into` keeps the bytes it read (files up to 64 MiB) or
+  // counts into a map of its own (larger files: keepLimit 0 here); workers
+  // always count into maps of their own.
+  const paths = [
+    { workers: 1, keepLimit: Infinity, how: 'one thread, bytes kept' },
+    { workers: 1, keepLimit: 0, how: 'one thread, a map of its own' },
+    { workers: 2, keepLimit: Infinity, how: 'two threads' },
+  ];
   for (const [what, change] of Object.entries(changes)) {
-    for (const workers of [1, 2]) {
-      it(`${what}, workers: ${workers}`, async () => {
+    for (const { workers, keepLimit, how } of paths) {
+      it(`${what}, ${how}`, async () => {
         countFileEnv.cpu = () => ({ cores: 2, load: 0 });
+        countFileEnv.keepLimit = keepLimit;
         const p = oldFile(`change-${workers}.txt`, textBytes);
         const into = new CounterMap().set('alpha', 7).set('the', 5_000_000);
         const before = sorted(into);
@@ -159,21 +168,28 @@ describe('a file that changes while it is counted: into exactly as before, or a 
     expect(sorted(m)).toEqual(counted(textBytes));
   });
 
-  it('one count touches `into` once, at the end: a change seen by the last check leaves it as it was', async () => {
-    // The scenario that once left {alpha: 699058, beta: 4300950}: the undo
-    // re-read a file that had been rewritten.
-    const p = oldFile('beta.txt', 'beta '.repeat(1_200_000));
-    const into = new CounterMap().set('alpha', 7).set('beta', 5_000_000);
-    let n = 0;
-    const err = await countFile(p, {
-      into,
-      onProgress: () => {
-        if (n++ === 0) writeFileSync(p, 'alpha '.repeat(1_000_000));
-      },
-    }).then(() => null, (e: unknown) => e);
-    expect((err as Error).message).toMatch(/changed while it was counted/);
-    expect(sorted(into)).toEqual([['alpha', 7], ['beta', 5_000_000]]);
-  });
+  for (const keepLimit of [Infinity, 0]) {
+    it(`a failure after the file was rewritten takes back what was counted, not what the file now holds (keepLimit ${keepLimit})`, async () => {
+      // The scenario that once left {alpha: 699058, beta: 4300950}: the undo
+      // re-read a file that had been rewritten. Here the count fails (invalid
+      // UTF-8 at the end) after the rewrite.
+      countFileEnv.keepLimit = keepLimit;
+      const p = oldFile('beta.txt', 'beta '.repeat(1_200_000));
+      const into = new CounterMap().set('alpha', 7).set('beta', 5_000_000);
+      let n = 0;
+      const err = await countFile(p, {
+        into,
+        onProgress: () => {
+          if (n++ === 0) writeFileSync(p, Buffer.concat([Buffer.from('alpha '.repeat(999_999)), Buffer.from([0xff]), Buffer.from(' beta')]));
+        },
+      }).then(() => null, (e: unknown) => e);
+      expect((err as Error).message).toMatch(/changed while it was counted/);
+      // What the change caused is kept as the cause.
+      expect((err as Error).cause).toBeInstanceOf(TypeError);
+      expect(((err as Error).cause as Error).message).toMatch(/invalid UTF-8 at byte 5999994 of the file/);
+      expect(sorted(into)).toEqual([['alpha', 7], ['beta', 5_000_000]]);
+    });
+  }
 });
 
 describe('workers is capped by the cores and the file size', () => {
