@@ -76,6 +76,7 @@ for (const mb of sizes) {
   if (old) {
     runs['old default'] = () => old.countFile(p);
     runs['old workers: 1'] = () => old.countFile(p, { workers: 1 });
+    runs['old workers: 2'] = () => old.countFile(p, { workers: 2 });
     runs['old into an empty map'] = () => old.countFile(p, { workers: 1, into: new OldCounterMap() });
     runs['old into a map holding the file'] = async () => {
       const into = await old.countFile(p, { workers: 1 });

@@ -54,8 +54,10 @@ export interface CountFileOptions extends TokenOptions {
    * Threads to count with: the calling thread and `workers - 1`
    * worker_threads workers. At most `os.availableParallelism()`, and at most
    * one per 64 KiB of file. 1 counts in the calling thread with no worker.
-   * Default: workers only where they pay, on cores that other processes
-   * leave idle (see the README's countFile section).
+   * Default: a worker per core that other processes leave idle
+   * (`os.loadavg()` less this process's own share), while each thread has
+   * 16 MiB of the file: files under 32 MiB, or a busy machine, get one
+   * thread (docs/count-file.md).
    */
   workers?: number;
   /**
