@@ -95,51 +95,54 @@ export function once(start: number, end: number): Claim {
 }
 
 /**
- * The bytes of a file kept in memory as they were read (from offset 0, one
- * array per segment): a source that reads them back by file offset, so that
- * a count from them can be replayed exactly, whatever the file does since.
+ * A file read by position straight into the destination, as FileSource, and
+ * each byte read also copied into `kept` (at its offset in the file). Bytes
+ * read once are served from `kept` ever after (a failed segment replays its
+ * bytes to take them back), so every replay sees exactly the bytes counted.
  */
-class KeptSource implements ByteSource {
-  readonly noun = 'file';
-  constructor(
-    private readonly _kept: readonly Uint8Array[],
-    public pos: number,
-    public end: number,
-  ) {}
-  fill(u8: Uint8Array, at: number, max: number): number {
-    let k = 0;
-    // Segments are SEGMENT bytes each, but the last.
-    while (k < max && this.pos < this.end) {
-      const seg = this._kept[Math.floor(this.pos / SEGMENT)]!;
-      const off = this.pos % SEGMENT;
-      const n = Math.min(max - k, this.end - this.pos, seg.length - off);
-      u8.set(seg.subarray(off, off + n), at + k);
-      k += n;
-      this.pos += n;
+class KeepingSource extends FileSource {
+  /** Bytes [0, read) are in `kept`. */
+  read = 0;
+  constructor(fd: number, size: number, private readonly _kept: Uint8Array) {
+    super(fd, 0, size);
+  }
+  override fill(u8: Uint8Array, at: number, max: number): number {
+    const from = this.pos;
+    if (from < this.read) {
+      const k = Math.min(max, this.end - from, this.read - from);
+      if (k <= 0) return 0;
+      u8.set(this._kept.subarray(from, from + k), at);
+      this.pos += k;
+      return k;
     }
+    const k = super.fill(u8, at, max);
+    this._kept.set(u8.subarray(at, at + k), from);
+    this.read = this.pos;
     return k;
   }
 }
 
-/** Reads up to `n` bytes at `pos` (fewer only at the end of the file). */
-function readFully(fd: number, pos: number, n: number): Uint8Array {
-  const buf = new Uint8Array(n);
-  let got = 0;
-  while (got < n) {
-    const k = readSync(fd, buf, got, n - got, pos + got);
-    if (k === 0) return buf.subarray(0, got);
-    got += k;
+/** The kept bytes read back by file offset: what an undo replays. */
+class KeptSource implements ByteSource {
+  readonly noun = 'file';
+  pos = 0;
+  constructor(private readonly _kept: Uint8Array, public end: number) {}
+  fill(u8: Uint8Array, at: number, max: number): number {
+    const k = Math.min(max, this.end - this.pos);
+    if (k <= 0) return 0;
+    u8.set(this._kept.subarray(this.pos, this.pos + k), at);
+    this.pos += k;
+    return k;
   }
-  return buf;
 }
 
 /**
  * Counts bytes [0, size) of `fd` straight into `map`, the caller's map,
- * keeping every byte read: on failure (and when the returned function is
- * called) the count is taken back by replaying those bytes with a step of
- * -1, never by reading the file again. The memory is the file's size, so
- * countFile takes this path for files of up to KEEP_LIMIT bytes; it spares
- * a map of the file's own and its merge.
+ * keeping a copy of every byte read: on failure (and when the returned
+ * function is called) the count is taken back by replaying that copy with a
+ * step of -1, never by reading the file again. The copy is the file's size,
+ * so countFile takes this path for files of up to KEEP_LIMIT bytes; it
+ * spares a map of the file's own and its merge.
  */
 export async function countKeeping(
   map: CounterMap,
@@ -149,23 +152,21 @@ export async function countKeeping(
   hooks: RangeHooks = {},
 ): Promise<() => void> {
   const counter = map.tokenCounter(options);
-  const kept: Uint8Array[] = [];
-  let pos = 0;
+  const kept = new Uint8Array(size);
+  const src = new KeepingSource(fd, size, kept);
   let counted = 0;
   const undo = (): void => {
-    if (counted > 0) counter._undo(new KeptSource(kept, 0, pos), counted);
+    // (The source's position is where the count got to; a segment that
+    // failed has taken its own tokens back already.)
+    if (counted > 0) counter._undo(new KeptSource(kept, src.pos), counted);
     counted = 0;
   };
   try {
     for (;;) {
-      const bytes = readFully(fd, pos, Math.min(SEGMENT, size - pos));
-      kept.push(bytes);
-      const src = new KeptSource(kept, pos, pos + bytes.length);
-      pos += bytes.length;
-      // A short read: the file was truncated meanwhile, it ends here.
-      const final = pos >= size || bytes.length < SEGMENT;
+      src.end = Math.min(src.pos + SEGMENT, src.size);
+      const final = src.end >= src.size;
       counted += counter._feedSource(src, final, 'countFile');
-      hooks.progress?.(pos);
+      hooks.progress?.(src.pos);
       await yieldToEventLoop();
       hooks.check?.();
       if (final) return undo;
