@@ -1,21 +1,28 @@
-// The worker_threads script of countFile({ workers }): counts one byte range
-// of the file into a map of its own, and posts back the map's snapshot (its
-// buffer transferred, not copied) for the calling thread to merge. Errors
-// are posted as plain data (name, message, code): an Error object would be
-// cloned without its class.
+// The worker_threads script of countFile: claims ranges of the file from the
+// counter the threads share and counts them into a map of its own, then
+// posts back the map's snapshot (its buffer transferred, not copied) for the
+// calling thread to merge. Errors are posted as plain data (name, message,
+// code): an Error object would be cloned without its class.
+//
+// The worker reads through the calling thread's file descriptor (threads
+// share the process's descriptors), so it reads the very file the calling
+// thread checked, never whatever the path names by then; the calling thread
+// closes it only after every worker has exited.
 
-import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CounterMap } from './counter-map.js';
-import { countRange } from './file-range.js';
+import { countRanges } from './file-range.js';
+import { claimer, type SharedRanges } from './shared-ranges.js';
 import type { TokenOptions } from './tokens.js';
 import { adoptCoreModule } from './wasm.js';
 
 /** @internal What countFile gives each worker. */
 export interface RangeJob {
-  path: string;
-  start: number;
-  end: number;
+  /** The calling thread's open descriptor of the file. */
+  fd: number;
+  ranges: SharedRanges;
+  /** This worker's slot in `ranges.claimed`. */
+  slot: number;
   options: TokenOptions;
   /** The calling thread's compiled core. */
   module: WebAssembly.Module;
@@ -30,17 +37,14 @@ export type RangeMessage =
 async function run(job: RangeJob): Promise<void> {
   const port = parentPort!;
   adoptCoreModule(job.module);
-  const fd = openSync(job.path, 'r');
-  try {
-    const map = new CounterMap();
-    // On failure the map is dropped: nothing to take back (undoOnError false).
-    await countRange(map, fd, job.start, job.end, job.options, (bytes) => port.postMessage({ kind: 'progress', bytes } satisfies RangeMessage), false);
-    const snapshot = map.snapshot();
-    map.dispose();
-    port.postMessage({ kind: 'done', snapshot } satisfies RangeMessage, [snapshot.buffer]);
-  } finally {
-    closeSync(fd);
-  }
+  const map = new CounterMap();
+  // On failure the map is dropped with the thread.
+  await countRanges(map, job.fd, claimer(job.ranges, job.slot), job.options, {
+    progress: (bytes) => port.postMessage({ kind: 'progress', bytes } satisfies RangeMessage),
+  });
+  const snapshot = map.snapshot();
+  map.dispose();
+  port.postMessage({ kind: 'done', snapshot } satisfies RangeMessage, [snapshot.buffer]);
 }
 
 if (parentPort !== null) {

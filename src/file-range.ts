@@ -1,11 +1,16 @@
-// Counting a byte range of an open file into a map: the loop behind
-// countFile, run by the calling thread (the whole file) or by each worker
-// (its range; count-worker.ts). The bytes go from fs.readSync straight into
-// the scratch of the map's wasm instance, never through a JS buffer.
+// Counting byte ranges of an open file into a map: the loop behind
+// countFile, run by the calling thread and by each worker (count-worker.ts).
+// The bytes go from fs.readSync straight into the scratch of the map's wasm
+// instance, never through a JS buffer.
+//
+// Nothing is ever taken back by reading the file again (it may have changed
+// since): countRanges counts into a map countFile made for the call, which
+// is dropped on failure; countKeeping counts into the caller's map and keeps
+// the bytes it read, to replay them if the count must be taken back.
 
 import { readSync } from 'node:fs';
 import type { CounterMap } from './counter-map.js';
-import type { ByteSource, TokenCounter, TokenOptions } from './tokens.js';
+import type { ByteSource, TokenOptions } from './tokens.js';
 
 /** Bytes counted between two yields to the event loop (and progress reports). */
 export const SEGMENT = 4 << 20;
@@ -26,7 +31,8 @@ export class FileSource implements ByteSource {
     if (want <= 0) return 0;
     const k = readSync(this._fd, u8, at, want, this.pos);
     if (k === 0) {
-      // The file was truncated while we read it: it ends here.
+      // The file was truncated while we read it: it ends here (countFile
+      // sees the new size when it checks the file after counting).
       this.size = this.end = this.pos;
     }
     this.pos += k;
@@ -36,48 +42,144 @@ export class FileSource implements ByteSource {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Hands out the next byte range [start, end) to count, or null when none is left. */
+export type Claim = () => readonly [number, number] | null;
+
+/** What the count loop reports and asks between segments. */
+export interface RangeHooks {
+  /** Called after each segment with the bytes this loop has counted so far; may throw to stop. */
+  progress?: (bytesDone: number) => void;
+  /** Called after each yield to the event loop, before the next segment; throws to stop (an abort). */
+  check?: () => void;
+}
+
 /**
- * Counts the tokens of bytes [start, end) of `fd` into `map`, atomically: on
- * failure the tokens already counted are taken back (read again from
- * `start`, counted with a step of -1) and the error rethrown. `progress` is
- * called after each segment with the bytes done in the range; it may throw
- * to stop the count.
+ * Counts the tokens of every range `claim` hands out into `map`, a segment
+ * at a time, yielding to the event loop between segments. Each range must
+ * start and end at a token boundary (countFile cuts after separator bytes).
+ * On failure `map` holds part of the work: the caller drops it.
  */
-export async function countRange(
+export async function countRanges(
   map: CounterMap,
   fd: number,
-  start: number,
-  end: number,
+  claim: Claim,
   options: TokenOptions,
-  progress?: (bytesDone: number) => void,
-  /** False for a map the caller drops on failure: nothing to take back. */
-  undoOnError = true,
-): Promise<number> {
+  hooks: RangeHooks = {},
+): Promise<void> {
   const counter = map.tokenCounter(options);
-  const src = new FileSource(fd, start, end);
+  let before = 0;
+  for (let range = claim(); range !== null; range = claim()) {
+    const [start, end] = range;
+    const src = new FileSource(fd, start, end);
+    for (;;) {
+      src.end = Math.min(src.pos + SEGMENT, src.size);
+      const final = src.end >= src.size;
+      counter._feedSource(src, final, 'countFile');
+      hooks.progress?.(before + src.pos - start);
+      await yieldToEventLoop();
+      hooks.check?.();
+      if (final) break;
+    }
+    before += src.pos - start;
+  }
+}
+
+/** One range, [start, end), then none: countRanges over a single range. */
+export function once(start: number, end: number): Claim {
+  let given = false;
+  return () => {
+    if (given) return null;
+    given = true;
+    return [start, end];
+  };
+}
+
+/**
+ * A file read by position straight into the destination, as FileSource, and
+ * each byte read also copied into `kept` (at its offset in the file). Bytes
+ * read once are served from `kept` ever after (a failed segment replays its
+ * bytes to take them back), so every replay sees exactly the bytes counted.
+ */
+class KeepingSource extends FileSource {
+  /** Bytes [0, read) are in `kept`. */
+  read = 0;
+  constructor(fd: number, size: number, private readonly _kept: Uint8Array) {
+    super(fd, 0, size);
+  }
+  override fill(u8: Uint8Array, at: number, max: number): number {
+    const from = this.pos;
+    if (from < this.read) {
+      const k = Math.min(max, this.end - from, this.read - from);
+      if (k <= 0) return 0;
+      u8.set(this._kept.subarray(from, from + k), at);
+      this.pos += k;
+      return k;
+    }
+    const k = super.fill(u8, at, max);
+    this._kept.set(u8.subarray(at, at + k), from);
+    this.read = this.pos;
+    return k;
+  }
+}
+
+/** The kept bytes read back by file offset: what an undo replays. */
+class KeptSource implements ByteSource {
+  readonly noun = 'file';
+  pos = 0;
+  constructor(private readonly _kept: Uint8Array, public end: number) {}
+  fill(u8: Uint8Array, at: number, max: number): number {
+    const k = Math.min(max, this.end - this.pos);
+    if (k <= 0) return 0;
+    u8.set(this._kept.subarray(this.pos, this.pos + k), at);
+    this.pos += k;
+    return k;
+  }
+}
+
+/**
+ * Counts bytes [0, size) of `fd` straight into `map`, the caller's map,
+ * keeping a copy of every byte read: on failure (and when the returned
+ * function is called) the count is taken back by replaying that copy with a
+ * step of -1, never by reading the file again. The copy is the file's size,
+ * so countFile takes this path for files of up to KEEP_LIMIT bytes; it
+ * spares a map of the file's own and its merge.
+ */
+export async function countKeeping(
+  map: CounterMap,
+  fd: number,
+  size: number,
+  options: TokenOptions,
+  hooks: RangeHooks = {},
+): Promise<() => void> {
+  const counter = map.tokenCounter(options);
+  const kept = new Uint8Array(size);
+  const src = new KeepingSource(fd, size, kept);
   let counted = 0;
+  const undo = (): void => {
+    // (The source's position is where the count got to; a segment that
+    // failed has taken its own tokens back already.)
+    if (counted > 0) counter._undo(new KeptSource(kept, src.pos), counted);
+    counted = 0;
+  };
   try {
     for (;;) {
       src.end = Math.min(src.pos + SEGMENT, src.size);
       const final = src.end >= src.size;
       counted += counter._feedSource(src, final, 'countFile');
-      progress?.(src.pos - start);
-      if (final) return counted;
+      hooks.progress?.(src.pos);
       await yieldToEventLoop();
+      hooks.check?.();
+      if (final) return undo;
     }
   } catch (e) {
-    if (undoOnError && counted > 0) {
-      try {
-        undo(counter, new FileSource(fd, start, end), counted);
-      } catch {
-        // (the map was disposed meanwhile, or the file can no longer be read)
-      }
+    try {
+      undo();
+    } catch {
+      // (the map was disposed meanwhile)
     }
     throw e;
   }
 }
 
-function undo(counter: TokenCounter, src: FileSource, tokens: number): void {
-  src.end = src.size;
-  counter._undo(src, tokens);
-}
+/** Files up to this size counted into a caller's map are kept in memory for the undo (countKeeping). */
+export const KEEP_LIMIT = 64 << 20;

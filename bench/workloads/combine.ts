@@ -354,7 +354,7 @@ export const combine: Workload = {
         measured: w.speedup === null ? 'not measured' : `${formatRatio(w.speedup)} (≈ ${w.cores.toFixed(2)} cores free)`,
       });
       notes.push(
-        'countFile with workers: the calling thread cuts the file at separators and counts the first range; each other range is counted by a worker into a map of its own, whose snapshot (transferred) the calling thread merges. ' +
+        'countFile with workers: the calling thread cuts the file at separators into ranges of up to 4 MiB; it and the workers each take the next range from one shared counter into a map of their own, and the calling thread merges each worker\'s snapshot (transferred). ' +
           'The serial parts are a worker\'s start (thread, library, JIT warm-up: ~100-150 ms of CPU) and the merge of each worker\'s distinct keys (~50 ms for ~170k); on real text the distinct keys are a small fraction of the tokens. ' +
           'The "spin" column shows how many cores the run really had: on a shared machine two threads may get much less than two cores, and the speed-up follows.',
       );
