@@ -82,6 +82,7 @@ interface OwnAccount {
 let ownCount = 0;
 let ownBytes = 0;
 const ownRegistry = new FinalizationRegistry((a: OwnAccount) => {
+  refused = false;
   ownCount--;
   ownBytes -= a.bytes;
 });
@@ -120,6 +121,7 @@ export class Own extends Core {
   /** Stops counting it: the table left (cleared, disposed, moved back). */
   close(): void {
     if (!ownRegistry.unregister(this)) return;
+    refused = false;
     ownCount--;
     ownBytes -= this._account.bytes;
   }
@@ -135,7 +137,7 @@ let current: Pool | null = null;
  * engine's error is thrown (the caller words it).
  */
 export function poolForNewTable(): Pool {
-  if (current !== null && current.inUse() < POOL_SOFT_BYTES) return current;
+  if (current !== null && (current.inUse() < POOL_SOFT_BYTES || refused)) return current;
   let pick: Pool | null = null;
   for (const p of pools) {
     if (p !== current && p.inUse() < POOL_REUSE_BYTES && (pick === null || p.inUse() < pick.inUse())) pick = p;
@@ -145,6 +147,9 @@ export function poolForNewTable(): Pool {
       pick = new Pool();
       pools.push(pick);
     } catch (e) {
+      // A refused instance costs the engine several full collections (it
+      // retries after each): no new pool is tried again until memory came back.
+      refused = true;
       for (const p of pools) if (pick === null || p.bytes - p.inUse() > pick.bytes - pick.inUse()) pick = p;
       if (pick === null) throw e;
     }
@@ -152,6 +157,13 @@ export function poolForNewTable(): Pool {
   current = pick;
   return pick;
 }
+
+/**
+ * The engine refused the last new pool: the current pool then takes new
+ * tables past POOL_SOFT_BYTES (its memory grows while the engine allows).
+ * Cleared when a pool is dropped or an own instance lets go of its memory.
+ */
+let refused = false;
 
 /** Frees a header (and whatever table it still has): its map is gone, or was never made. */
 export function freeHeader(pool: Pool, t: number): void {
@@ -206,6 +218,7 @@ function maybeDrop(pool: Pool): void {
   if (pool === current && pool.bytes <= KEEP_EMPTY_POOL_BYTES) return;
   const i = pools.indexOf(pool);
   if (i >= 0) pools.splice(i, 1);
+  refused = false;
   if (pool === current) current = null;
 }
 
