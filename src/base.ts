@@ -253,7 +253,7 @@ export abstract class CounterMapBase<K> {
         // Arena room for an own table is the tail of its memory: it grows in
         // place, unless the budget stops it and erased keys can make room.
         const r = ex.arena_grow(t, need, max);
-        (c as Own).recount();
+        c.recount();
         if (r !== ERR_MEMORY || ex.arena_garbage(t) === 0) return this._check(r, c);
       }
       // After a move for arena room, more room to append (amortized growth).

@@ -272,6 +272,37 @@ describe('memory the engine refuses', () => {
 });
 
 describe('own instances are held by their map alone', () => {
+  test('memoryStats() counts each own memory from its move out to its dispose, clear or move back, and follows its growth', () => {
+    const base = memoryStats();
+    const maps = [make('int'), make('str'), make('int')];
+    growOut(maps[0]!, 120_000);
+    growOut(maps[1]!, 70_000);
+    growOut(maps[2]!, 120_000);
+    const own = () => maps.filter((e) => e.map.stats().memory === 'own');
+    const check = () => {
+      const s = memoryStats();
+      expect(s.ownMaps - base.ownMaps).toBe(own().length);
+      expect(s.ownBytes - base.ownBytes).toBe(own().reduce((n, e) => n + e.map.stats().bytes, 0));
+    };
+    expect(own().length).toBe(3);
+    check();
+    // Its arena grows in the tail of its memory.
+    growOut(maps[1]!, 150_000);
+    check();
+    maps[0]!.map.clear();
+    maps[0]!.model.clear();
+    check();
+    const gone = [...maps[2]!.model.m.keys()].slice(10);
+    (maps[2]!.map.incrMany as (k: unknown[], by: number) => void)(gone, -1);
+    maps[2]!.model.incrMany(gone, -1);
+    expect(maps[2]!.map.stats().memory).toBe('shared');
+    check();
+    maps[1]!.map.dispose();
+    expect(memoryStats().ownMaps).toBe(base.ownMaps);
+    expect(memoryStats().ownBytes).toBe(base.ownBytes);
+    for (const e of [maps[0]!, maps[2]!]) compareToModel(e.map, e.model, { mostCommon: false });
+  });
+
   test('big maps made and dropped in one synchronous job give their memory back at each garbage collection (child with --expose-gc)', () => {
     const script = fileURLToPath(new URL('./fixtures/drop-big.mjs', import.meta.url));
     const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8', timeout: 120_000 })) as {
