@@ -151,6 +151,19 @@ describe('a pool whose tables use little of it gives its memory back', () => {
     for (const e of live) e.map.dispose();
   });
 
+  test('maps collected by the FinalizationRegistry leave a sparse pool: it is copied smaller, survivors intact (child with --expose-gc)', () => {
+    const script = fileURLToPath(new URL('./fixtures/sparse-pool.mjs', import.meta.url));
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8', timeout: 60_000 })) as {
+      full: { pools: number; poolBytes: number }; after: { pools: number; poolBytes: number; poolBytesInUse: number; pooledMaps: number }; bad: number;
+    };
+    expect(out.full.poolBytes).toBeGreaterThanOrEqual(8 << 20);
+    expect(out.after.pooledMaps).toBe(1500);
+    expect(out.after.pools).toBe(1);
+    // The oldest maps sit at the bottom of the first pool: the rest goes back.
+    expect(out.after.poolBytes).toBeLessThanOrEqual(2 * out.after.poolBytesInUse);
+    expect(out.bad).toBe(0);
+  });
+
   test('a copy the engine refuses leaves the pool as it was', async () => {
     const tiny = make('int');
     incr(tiny, 42, 7);
