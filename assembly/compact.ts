@@ -28,13 +28,17 @@ import { align, setHeapInUse } from "./heap";
 @inline const SL_BITS: usize = 4;
 // @ts-ignore: decorator
 @inline const SB_BITS: usize = 8;
-/** Offset in the root of the second-level bitmaps, the list heads and the tail. */
+// Offsets in the root: the second-level bitmaps, the free-list heads, the tail.
 // @ts-ignore: decorator
 @inline const SL_START: usize = 4;
 // @ts-ignore: decorator
 @inline const HL_START: usize = 96;
 // @ts-ignore: decorator
 @inline const HL_END: usize = 96 + 23 * 16 * 4;
+// @ts-ignore: decorator
+@inline const FL_BITS: usize = 23;
+// @ts-ignore: decorator
+@inline const ROOT_SIZE: usize = HL_END + 4;
 
 // @ts-ignore: decorator
 @inline function root(): usize {
@@ -107,4 +111,41 @@ export function heap_cut(top: usize, inUse: usize): void {
   store<usize>(r, tail, HL_END);
   heap.free(top + BLOCK_OVERHEAD);
   setHeapInUse(inUse);
+}
+
+/**
+ * Whether the heap is consistent as this file reads it: the blocks from the
+ * first to the tail chain up with matching FREE/LEFTFREE tags, the tail ends
+ * memory, and the free lists hold exactly the free blocks. JS runs it on the
+ * copy before adopting it, so a mistake here (or another TLSF layout) leaves
+ * the pool as it was instead of corrupting it.
+ */
+export function heap_check(): bool {
+  const r = root();
+  const tail = load<usize>(r, HL_END);
+  if (tail == 0 || tail + BLOCK_OVERHEAD != <usize>memory.size() << 16) return false;
+  let b = ((r + ROOT_SIZE + BLOCK_OVERHEAD + 15) & ~15) - BLOCK_OVERHEAD;
+  let leftFree = false;
+  let free = 0;
+  while (b < tail) {
+    const info = load<usize>(b);
+    if (((info & LEFTFREE) != 0) != leftFree) return false;
+    leftFree = (info & FREE) != 0;
+    if (leftFree) free++;
+    const size = info & ~TAGS;
+    if ((size & 15) != 12) return false;
+    b += BLOCK_OVERHEAD + size;
+  }
+  if (b != tail || ((load<usize>(tail) & LEFTFREE) != 0) != leftFree) return false;
+  let listed = 0;
+  for (let fl: usize = 0; fl < FL_BITS; fl++) {
+    for (let sl: usize = 0; sl < 16; sl++) {
+      let f = load<usize>(r + ((fl << SL_BITS) + sl) * sizeof<usize>() + HL_START);
+      while (f != 0) {
+        if ((load<usize>(f) & FREE) == 0 || ++listed > free) return false;
+        f = load<usize>(f, 8);
+      }
+    }
+  }
+  return listed == free;
 }

@@ -419,4 +419,4 @@ export function tally_undo(t: usize, by: f64): void {
 
 // ---- a pool into a smaller memory (compact.ts) --------------------------------
 
-export { heap_top, heap_adopt, heap_cut } from "./compact";
+export { heap_top, heap_adopt, heap_cut, heap_check } from "./compact";

@@ -209,6 +209,7 @@ export function compactPool(pool: Pool): number {
   }
   new Uint8Array(ex.memory.buffer).set(pool.view().subarray(0, top + 16));
   ex.heap_cut(top, pool.inUse());
+  if (!ex.heap_check()) return 0;
   pool.ex = ex;
   pool.refresh();
   return bytes - pool.bytes;

@@ -97,6 +97,7 @@ export interface CoreExports {
   heap_top(): number;
   heap_adopt(pages: number): number;
   heap_cut(top: number, inUse: number): void;
+  heap_check(): number;
 }
 
 /**

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
-import { compactPool, pools } from '../src/pools.js';
+import { Pool, compactPool, pools } from '../src/pools.js';
 import { Model, Rng, compareToModel, type AnyMap } from './helpers/model.js';
 
 const HEAVY = process.env.TOPHASH_HEAVY !== undefined;
@@ -146,6 +146,8 @@ describe('a pool whose tables use little of it gives its memory back', () => {
       if (memoryStats().poolBytes < bytes) copies++;
       for (const e of live) compareToModel(e.map, e.model, { mostCommon: false });
       for (const m of disposed) expect(() => m.size).toThrow(/disposed/);
+      // Every pool's allocator is consistent, copied ones included.
+      for (const p of pools) expect(p.ex.heap_check()).toBe(1);
     }
     expect(copies).toBeGreaterThan(0);
     for (const e of live) e.map.dispose();
@@ -162,6 +164,23 @@ describe('a pool whose tables use little of it gives its memory back', () => {
     // The oldest maps sit at the bottom of the first pool: the rest goes back.
     expect(out.after.poolBytes).toBeLessThanOrEqual(2 * out.after.poolBytesInUse);
     expect(out.bad).toBe(0);
+  });
+
+  test('the heap check that guards each copy sees a broken block chain', () => {
+    const pool = new Pool();
+    const t = Array.from({ length: 20 }, () => pool.ex.header_new(0, 1, 2) >>> 0);
+    for (const h of t.slice(5, 12)) pool.ex.header_free(h);
+    expect(pool.ex.heap_check()).toBe(1);
+    // The size word of the block at t[3]: its FREE bit set, as if it were free but unlisted.
+    const u32 = new Uint32Array(pool.ex.memory.buffer);
+    const at = (t[3]! - 4) >> 2;
+    u32[at] = u32[at]! | 1;
+    expect(pool.ex.heap_check()).toBe(0);
+    u32[at] = u32[at]! & ~1;
+    expect(pool.ex.heap_check()).toBe(1);
+    // A size that runs past the tail.
+    u32[at] = u32[at]! + 16;
+    expect(pool.ex.heap_check()).toBe(0);
   });
 
   test('a copy the engine refuses leaves the pool as it was', async () => {
