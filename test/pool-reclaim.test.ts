@@ -344,4 +344,15 @@ describe('own instances are held by their map alone', () => {
     expect(out.made * out.ownBytesEach).toBeGreaterThan(60 << 20);
     expect(out.peakRss - out.startRss).toBeLessThan((out.made * out.ownBytesEach) / 2.5);
   });
+
+  test.runIf(process.platform === 'linux')('under an address-space limit, big maps dropped in one synchronous job do not run the process out of wasm memories (ulimit -v)', () => {
+    // Each wasm memory reserves ~10 GB of address space: 38 GB hold three.
+    // Kept alive by their pool, the second dropped map was already refused.
+    const script = fileURLToPath(new URL('./fixtures/drop-big-limited.mjs', import.meta.url));
+    const out = JSON.parse(execFileSync('/bin/sh', ['-c', 'ulimit -v 40000000 && exec "$0" "$1"', process.execPath, script], {
+      encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL',
+    })) as { want: number; made: number; error: string | null };
+    expect(out.error).toBeNull();
+    expect(out.made).toBe(out.want);
+  });
 });
