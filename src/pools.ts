@@ -204,12 +204,14 @@ export function compactPool(pool: Pool): number {
   try {
     ex = instantiateCore();
     if (!ex.heap_adopt(end / PAGE)) return 0;
+    new Uint8Array(ex.memory.buffer).set(pool.view().subarray(0, top + 16));
+    ex.heap_cut(top, pool.inUse());
+    // Only a copy whose allocator reads back whole is adopted; anything else
+    // (a refused instance, a trap) leaves the pool as it was.
+    if (!ex.heap_check()) return 0;
   } catch {
     return 0;
   }
-  new Uint8Array(ex.memory.buffer).set(pool.view().subarray(0, top + 16));
-  ex.heap_cut(top, pool.inUse());
-  if (!ex.heap_check()) return 0;
   pool.ex = ex;
   pool.refresh();
   return bytes - pool.bytes;
