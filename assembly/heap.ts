@@ -26,6 +26,11 @@ export const scratch: usize = memory.data(SCRATCH_BYTES, 16);
 /** Bytes of heap blocks (headers included) that tables hold in this pool. */
 export let heapInUse: usize = 0;
 
+/** A pool copied into a smaller memory takes over the count (compact.ts). */
+export function setHeapInUse(n: usize): void {
+  heapInUse = n;
+}
+
 // @ts-ignore: decorator
 @inline export function align(p: usize, a: usize): usize {
   return (p + a - 1) & ~(a - 1);

@@ -437,3 +437,7 @@ export function tally_flush(t: usize, by: f64): f64 {
 export function tally_undo(t: usize, by: f64): void {
   undoTally(t, by);
 }
+
+// ---- a pool into a smaller memory (compact.ts) --------------------------------
+
+export { heap_top, heap_adopt, heap_cut, heap_check } from "./compact";

@@ -1,5 +1,5 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
-import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js';
+import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader, tablesFreed } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
@@ -175,7 +175,12 @@ export abstract class CounterMapBase<K> {
    * exactly as before the call.
    */
   private _create(revocable = false, capacity = this._o.initialCapacity): void {
-    const pool = poolForNewTable();
+    let pool: Pool;
+    try {
+      pool = poolForNewTable();
+    } catch (e) {
+      throw memoryError(this._name, PAGE, this._o.maxBytes, e);
+    }
     let t: number;
     try {
       t = pool.ex.header_new(this._narrowLayout, nextSeedWord(), nextSeedWord()) >>> 0;
@@ -259,6 +264,7 @@ export abstract class CounterMapBase<K> {
         // Arena room for an own table is the tail of its memory: it grows in
         // place, unless the budget stops it and erased keys can make room.
         const r = ex.arena_grow(t, need, max);
+        c.recount();
         if (r !== ERR_MEMORY || ex.arena_garbage(t) === 0) return this._check(r, c);
       }
       // After a move for arena room, more room to append (amortized growth).
@@ -277,6 +283,7 @@ export abstract class CounterMapBase<K> {
         r = this._resizeInPool(why, layout, groups, oldGroups, need);
       }
       this._check(r, c);
+      if (why === 'shrink' || why === 'compact') tablesFreed(c as Pool);
     } catch (e) {
       if (isTrap(e)) throw memoryError(this._name, ex.held_bytes(t) + bytes, max, e);
       throw e;
@@ -341,8 +348,12 @@ export abstract class CounterMapBase<K> {
     } catch (e) {
       throw e instanceof RangeError ? e : memoryError(this._name, own.bytes, max, e);
     }
-    if (!(c instanceof Own)) c.ex.table_release(this._t);
-    home.owners.set(homeT, own);
+    if (c instanceof Own) c.close();
+    else {
+      c.ex.table_release(this._t);
+      tablesFreed(c as Pool);
+    }
+    own.open();
     home.ex.count_rebuild(homeT);
     this._c = own;
     this._t = ot;
@@ -366,7 +377,7 @@ export abstract class CounterMapBase<K> {
       ex.table_release(homeT);
       throw e instanceof RangeError ? e : memoryError(this._name, ex.held_bytes(homeT), max, e);
     }
-    home.owners.delete(homeT);
+    c.close();
     this._c = home;
     this._t = homeT;
   }
@@ -613,20 +624,24 @@ export abstract class CounterMapBase<K> {
     const c = this._c;
     if (c === null) return;
     if (c instanceof Own) {
-      c.home.owners.delete(c.homeT);
+      c.close();
       c.home.ex.bump_version(c.homeT);
       this._c = c.home;
       this._t = c.homeT;
     } else {
       c.ex.table_release(this._t);
+      tablesFreed(c as Pool);
     }
   }
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
     const c = this._c;
-    if (c instanceof Own) c.home.owners.delete(c.homeT);
-    else if (c !== null) c.ex.table_release(this._t);
+    if (c instanceof Own) c.close();
+    else if (c !== null) {
+      c.ex.table_release(this._t);
+      tablesFreed(c as Pool);
+    }
     this._c = null;
     this._t = -1;
   }
@@ -720,6 +735,8 @@ export abstract class CounterMapBase<K> {
     let got: number;
     try {
       got = c.ex.top_k(t, k);
+      // An own table selects in the tail of its memory, which may have grown.
+      if (c instanceof Own) c.recount();
     } catch (e) {
       if (!isTrap(e)) throw e;
       got = -1;

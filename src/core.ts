@@ -12,7 +12,8 @@ export const PAGE = 65536;
  * view, and the instance re-takes its views for all of its maps at once.
  */
 export class Core {
-  readonly ex: CoreExports;
+  /** The instance's exports; a pool moved into a smaller memory swaps them (pools.ts). */
+  ex: CoreExports;
   /** Address of the scratch region, where keys and batches are written. */
   readonly scratch: number;
   readonly scratchBytes: number;

@@ -1,4 +1,17 @@
 // Error messages say what was wrong and what was expected.
+import { memoryStats } from './memory-stats.js';
+
+/**
+ * What tophash holds when the engine refuses memory, and what frees it:
+ * maps dropped without dispose() are reclaimed by a FinalizationRegistry,
+ * whose callbacks run only after the current synchronous job.
+ */
+function heldNow(): string {
+  const s = memoryStats();
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `tophash holds ${mb(s.poolBytes)} in ${s.pools} shared pools for ${s.pooledMaps} maps and ${mb(s.ownBytes)} in ${s.ownMaps} big maps' own memories; ` +
+    'maps dropped without dispose() give their memory back only after the current synchronous job ends: call dispose() on maps you are done with, or declare them with `using`';
+}
 
 export function describe(v: unknown): string {
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
@@ -41,7 +54,7 @@ export function overflowError(key: unknown, count: number, by: number): RangeErr
 }
 
 export function memoryError(name: string, need: number, budget: number, cause?: unknown): RangeError {
-  const why = need > budget ? `past its maxBytes budget of ${budget}` : 'and the engine refused the memory';
+  const why = need > budget ? `past its maxBytes budget of ${budget}` : `and the engine refused the memory (${heldNow()})`;
   const err = new RangeError(`${name} needs ${need} bytes of memory to grow, ${why}; every entry already counted is kept`);
   if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
   return err;

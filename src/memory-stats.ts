@@ -1,6 +1,6 @@
 // memoryStats(): the process-wide view of the WebAssembly memory tophash
 // holds. Kept apart from pools.ts so that its declarations name no internals.
-import { pools } from './pools.js';
+import { ownTotals, pools } from './pools.js';
 
 /** What `memoryStats()` reports: the WebAssembly memory of every map in this process (or page). */
 export interface MemoryStats {
@@ -27,14 +27,11 @@ export function memoryStats(): MemoryStats {
   let poolBytes = 0;
   let inUse = 0;
   let tables = 0;
-  let ownMaps = 0;
-  let ownBytes = 0;
   for (const p of pools) {
     poolBytes += p.bytes;
     inUse += p.inUse();
     tables += p.tables;
-    ownMaps += p.owners.size;
-    for (const c of p.owners.values()) ownBytes += c.bytes;
   }
-  return { pools: pools.length, poolBytes, poolBytesInUse: inUse, pooledMaps: tables - ownMaps, ownMaps, ownBytes };
+  const own = ownTotals();
+  return { pools: pools.length, poolBytes, poolBytesInUse: inUse, pooledMaps: Math.max(0, tables - own.count), ownMaps: own.count, ownBytes: own.bytes };
 }

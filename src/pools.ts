@@ -18,8 +18,19 @@
 // registry reports it; dispose() frees the table at once and leaves the
 // header (60 bytes, a 64-byte heap block) for the registry, so no block is freed twice and no
 // header is reused while a stale reference to its map exists.
+//
+// Registry callbacks run only after the current job (a synchronous loop)
+// ends, so pooled maps dropped inside one job hold their blocks until then.
+// An own instance, though, is held by its map alone (counted here through a
+// registry that does not keep it alive): a big map dropped mid-job gives its
+// memory back at the engine's next garbage collection.
+//
+// Since headers cannot move, a pool whose heap is mostly free gives memory
+// back by being copied into a smaller memory (assembly/compact.ts): same
+// addresses, so maps, iterators and the registry never notice.
 
-import { Core } from './core.js';
+import { Core, PAGE } from './core.js';
+import { instantiateCore, type CoreExports } from './wasm.js';
 
 /**
  * A pool takes new tables until its heap holds this much. The allocator
@@ -34,15 +45,22 @@ const POOL_SOFT_BYTES = (8 << 20) - (512 << 10);
 const POOL_REUSE_BYTES = POOL_SOFT_BYTES >> 1;
 /** The current pool is kept when it empties if its memory is at most this. */
 const KEEP_EMPTY_POOL_BYTES = 1 << 20;
+/**
+ * A pool of at least this much memory whose tables hold at most a quarter of
+ * it is copied into a smaller memory, when that gives back at least half.
+ * Below 1 MiB the copy (a fresh instance, ~50 µs, and the bytes below the
+ * cut) is not worth what it returns.
+ */
+const COMPACT_MIN_BYTES = 1 << 20;
 
 /** One shared instance and the tables it hosts. */
 export class Pool extends Core {
   /** Headers allocated here and not yet freed (live maps, and disposed ones not yet collected). */
   tables = 0;
-  /** Own instances of the big maps whose headers live here, by header. */
-  readonly owners = new Map<number, Core>();
   /** Frees the header (and table) of a map that became garbage. */
   readonly registry: FinalizationRegistry<number>;
+  /** A copy into a smaller memory is queued. */
+  compactQueued = false;
 
   constructor() {
     super();
@@ -55,10 +73,57 @@ export class Pool extends Core {
   }
 }
 
-/** A big map's instance: its one table, and the header it keeps in its pool. */
+/** An own instance's bytes as last counted; the registry's held value (it must not hold the instance). */
+interface OwnAccount {
+  bytes: number;
+}
+
+/** Own instances not yet disposed, cleared, moved back or collected, and their bytes. */
+let ownCount = 0;
+let ownBytes = 0;
+const ownRegistry = new FinalizationRegistry((a: OwnAccount) => {
+  refused = false;
+  ownCount--;
+  ownBytes -= a.bytes;
+});
+
+/** @internal The own instances counted now, and their bytes (memoryStats). */
+export function ownTotals(): { count: number; bytes: number } {
+  return { count: ownCount, bytes: ownBytes };
+}
+
+/**
+ * A big map's instance: its one table, and the header it keeps in its pool.
+ * Only its map refers to it, so a dropped map's memory goes with the map.
+ */
 export class Own extends Core {
+  private readonly _account: OwnAccount = { bytes: 0 };
+
   constructor(readonly home: Pool, readonly homeT: number) {
     super();
+  }
+
+  /** Counts this instance in memoryStats() from now on (its table moved in). */
+  open(): void {
+    ownCount++;
+    this._account.bytes = 0;
+    this.recount();
+    ownRegistry.register(this, this._account, this);
+  }
+
+  /** Brings memoryStats() up to date after the memory grew. */
+  recount(): void {
+    const b = this.bytes;
+    ownBytes += b - this._account.bytes;
+    this._account.bytes = b;
+  }
+
+  /** Stops counting it: the table left (cleared, disposed, moved back). */
+  close(): void {
+    if (!ownRegistry.unregister(this)) return;
+    refused = false;
+    ownCount--;
+    ownBytes -= this._account.bytes;
   }
 }
 
@@ -66,33 +131,97 @@ export class Own extends Core {
 export const pools: Pool[] = [];
 let current: Pool | null = null;
 
-/** The pool a new table goes to. */
+/**
+ * The pool a new table goes to. When the engine refuses a new pool, the one
+ * with the most free heap takes the table instead, if there is one; else the
+ * engine's error is thrown (the caller words it).
+ */
 export function poolForNewTable(): Pool {
-  if (current !== null && current.inUse() < POOL_SOFT_BYTES) return current;
+  if (current !== null && (current.inUse() < POOL_SOFT_BYTES || refused)) return current;
   let pick: Pool | null = null;
   for (const p of pools) {
     if (p !== current && p.inUse() < POOL_REUSE_BYTES && (pick === null || p.inUse() < pick.inUse())) pick = p;
   }
   if (pick === null) {
-    pick = new Pool();
-    pools.push(pick);
+    try {
+      pick = new Pool();
+      pools.push(pick);
+    } catch (e) {
+      // A refused instance costs the engine several full collections (it
+      // retries after each): no new pool is tried again until memory came back.
+      refused = true;
+      for (const p of pools) if (pick === null || p.bytes - p.inUse() > pick.bytes - pick.inUse()) pick = p;
+      if (pick === null) throw e;
+    }
   }
   current = pick;
   return pick;
 }
 
+/**
+ * The engine refused the last new pool: the current pool then takes new
+ * tables past POOL_SOFT_BYTES (its memory grows while the engine allows).
+ * Cleared when a pool is dropped or an own instance lets go of its memory.
+ */
+let refused = false;
+
 /** Frees a header (and whatever table it still has): its map is gone, or was never made. */
 export function freeHeader(pool: Pool, t: number): void {
-  pool.owners.delete(t);
   pool.ex.header_free(t);
   pool.tables--;
   if (pool.tables === 0) maybeDrop(pool);
+  else tablesFreed(pool);
+}
+
+/**
+ * Called when tables in `pool` gave blocks back: a pool whose heap is now
+ * mostly free is queued for a copy into a smaller memory. The copy runs as a
+ * microtask, when no call into the pool is on the stack (a call may hold its
+ * exports or a view of its memory).
+ */
+export function tablesFreed(pool: Pool): void {
+  if (pool.compactQueued || pool.bytes < COMPACT_MIN_BYTES || pool.inUse() * 4 > pool.bytes) return;
+  pool.compactQueued = true;
+  queueMicrotask(() => compactPool(pool));
+}
+
+/**
+ * @internal Copies `pool` into a fresh instance whose memory ends just past
+ * its last used block (assembly/compact.ts); the old memory goes back to the
+ * engine with the old instance. Returns the bytes given back (0 when the
+ * pool is gone, not sparse enough, or the engine refuses the new instance:
+ * the pool then stays as it is).
+ */
+export function compactPool(pool: Pool): number {
+  pool.compactQueued = false;
+  const bytes = pool.bytes;
+  if (!pools.includes(pool) || bytes < COMPACT_MIN_BYTES || pool.inUse() * 4 > bytes) return 0;
+  const top = pool.ex.heap_top() >>> 0;
+  if (top === 0) return 0;
+  const end = Math.ceil((top + 64) / PAGE) * PAGE;
+  if (end * 2 > bytes) return 0;
+  let ex: CoreExports;
+  try {
+    ex = instantiateCore();
+    if (!ex.heap_adopt(end / PAGE)) return 0;
+    new Uint8Array(ex.memory.buffer).set(pool.view().subarray(0, top + 16));
+    ex.heap_cut(top, pool.inUse());
+    // Only a copy whose allocator reads back whole is adopted; anything else
+    // (a refused instance, a trap) leaves the pool as it was.
+    if (!ex.heap_check()) return 0;
+  } catch {
+    return 0;
+  }
+  pool.ex = ex;
+  pool.refresh();
+  return bytes - pool.bytes;
 }
 
 function maybeDrop(pool: Pool): void {
   if (pool === current && pool.bytes <= KEEP_EMPTY_POOL_BYTES) return;
   const i = pools.indexOf(pool);
   if (i >= 0) pools.splice(i, 1);
+  refused = false;
   if (pool === current) current = null;
 }
 

@@ -96,6 +96,10 @@ export interface CoreExports {
   tally_load(n: number, next: number): void;
   tally_flush(t: number, by: number): number;
   tally_undo(t: number, by: number): void;
+  heap_top(): number;
+  heap_adopt(pages: number): number;
+  heap_cut(top: number, inUse: number): void;
+  heap_check(): number;
 }
 
 /**
