@@ -1,4 +1,5 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
+import { isCompileFailure } from './wasm.js';
 import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader, tablesFreed } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
@@ -179,6 +180,7 @@ export abstract class CounterMapBase<K> {
     try {
       pool = poolForNewTable();
     } catch (e) {
+      if (isCompileFailure(e)) throw e;
       throw memoryError(this._name, PAGE, this._o.maxBytes, e);
     }
     let t: number;

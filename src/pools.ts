@@ -30,7 +30,7 @@
 // addresses, so maps, iterators and the registry never notice.
 
 import { Core, PAGE } from './core.js';
-import { instantiateCore, type CoreExports } from './wasm.js';
+import { instantiateCore, isCompileFailure, type CoreExports } from './wasm.js';
 
 /**
  * A pool takes new tables until its heap holds this much. The allocator
@@ -147,6 +147,8 @@ export function poolForNewTable(): Pool {
       pick = new Pool();
       pools.push(pick);
     } catch (e) {
+      // A core that cannot compile (a Content-Security-Policy) is not memory.
+      if (isCompileFailure(e)) throw e;
       // A refused instance costs the engine several full collections (it
       // retries after each): no new pool is tried again until memory came back.
       refused = true;

@@ -145,7 +145,20 @@ export function coreModule(): WebAssembly.Module {
  * (what the engine throws for eval under CSP) that says what to add; any
  * other compile failure says which module failed and keeps the cause.
  */
+const compileFailures = new WeakSet<object>();
+
+/** Whether `e` is the core's compile failure (not the engine refusing memory). */
+export function isCompileFailure(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && compileFailures.has(e);
+}
+
 function compileError(e: unknown): Error {
+  const error = describeCompileError(e);
+  compileFailures.add(error);
+  return error;
+}
+
+function describeCompileError(e: unknown): Error {
   const message = e instanceof Error ? e.message : String(e);
   if (/Content[ -]Security[ -]Policy|unsafe-eval|CSP/i.test(message)) {
     return new EvalError(
