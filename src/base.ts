@@ -3,7 +3,7 @@ import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
-import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError } from './errors.js';
+import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError, reentrantError } from './errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
 import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
 import { mergeTable } from './merge.js';
@@ -67,6 +67,17 @@ function tableBytesFor(layout: number, groups: number): number {
   return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
 }
 
+/**
+ * `_t` of a map while a call reads its input (`_c` is then null): code that
+ * reading runs (a getter, an iterator, a Proxy trap, a subclass method) and
+ * that calls back into the map finds it "busy" on the slow path every call
+ * already takes for a map with no table, so the fast paths check nothing.
+ */
+const BUSY = -2;
+
+/** The maps marked busy, innermost last: each with the table it gets back and the call it is in. */
+const busy: Array<{ map: object; c: Core | null; t: number; what: string }> = [];
+
 /** A batch that stopped part way: `done` keys were applied, then `error`. */
 export interface BatchStop {
   done: number;
@@ -84,6 +95,19 @@ const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, ini
 
 function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
+}
+
+/** The highest count in table `t` of `c` (a walk of its slots: no memory asked of the core). */
+function maxCount(c: Core, t: number): number {
+  const cap = c.ex.walk_slots(t);
+  let top = 0;
+  for (let cursor = 0; cursor < cap;) {
+    cursor = c.ex.read_refs(t, cursor);
+    const n = c.ex.chunk_count();
+    const f64 = c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64;
+    for (let j = 0; j < n; j++) top = Math.max(top, f64[2 * j + 1]!);
+  }
+  return top;
 }
 
 /** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
@@ -146,9 +170,40 @@ export abstract class CounterMapBase<K> {
 
   // ---- where the table lives --------------------------------------------------
 
-  /** @internal */
+  /** @internal Throws for a disposed map, and for a call into a map that is reading a call's input. */
   protected _alive(): void {
-    if (this._t === -1) throw disposedError(this._name);
+    if (this._t < 0) throw this._t === BUSY ? this._reentrant() : disposedError(this._name);
+  }
+
+  /** @internal The call a busy map is in. */
+  private _busyWith(): string {
+    for (const b of busy) if (b.map === this) return b.what;
+    return 'a call';
+  }
+
+  /** @internal The error for a call refused because the map is busy. */
+  private _reentrant(): TypeError {
+    return reentrantError(this._name, this._busyWith());
+  }
+
+  /**
+   * @internal Runs `read`, which reads a call's input and may run the
+   * caller's code, while the map refuses every call (and holds no table, as
+   * far as that code can tell). Nothing of the map may be touched inside it.
+   */
+  protected _reading<T>(what: string, read: () => T): T {
+    this._alive();
+    busy.push({ map: this, c: this._c, t: this._t, what });
+    this._c = null;
+    this._t = BUSY;
+    try {
+      return read();
+    } finally {
+      // Calls nest, so the last one marked is this map's.
+      const b = busy.pop()!;
+      this._c = b.c;
+      this._t = b.t;
+    }
   }
 
   /** @internal The pool holding this map's header, and the header. */
@@ -573,6 +628,7 @@ export abstract class CounterMapBase<K> {
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
+    if (this._t === BUSY) this._alive();
     const c = this._c;
     if (c instanceof Own) c.home.owners.delete(c.homeT);
     else if (c !== null) c.ex.table_release(this._t);
@@ -620,18 +676,23 @@ export abstract class CounterMapBase<K> {
     const cap = c === null ? 0 : c.ex.walk_slots(t);
     let cursor = 0;
     while (cursor < cap) {
-      if (this._changed(c, t, version)) throw modifiedError(this._name);
+      if (this._changed(c, t, version)) throw this._modified();
       cursor = c!.ex.read_refs(t, cursor);
       const n = c!.ex.chunk_count();
       const chunk = new Array<[K, number]>(n);
       const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
       for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
       for (let j = 0; j < n; j++) {
-        if (this._changed(c, t, version)) throw modifiedError(this._name);
+        if (this._changed(c, t, version)) throw this._modified();
         yield chunk[j]!;
       }
     }
-    if (this._changed(c, t, version)) throw modifiedError(this._name);
+    if (this._changed(c, t, version)) throw this._modified();
+  }
+
+  /** @internal An iterator's step after a change, or inside a call that reads its input. */
+  private _modified(): Error {
+    return this._t === BUSY ? this._reentrant() : modifiedError(this._name);
   }
 
   keys(): IterableIterator<K> {
@@ -741,27 +802,43 @@ export abstract class CounterMapBase<K> {
    */
   merge(other: this, by: number = 1): this {
     this._alive();
+    // `other` is read once, up front: a Proxy's traps or a subclass's
+    // overrides run here, while this map refuses calls, never in the merge.
+    const [oc, ot] = other === this ? [this._c, this._t] : this._reading('merge', () => this._source(other));
+    checkStep(by);
+    if (by === 0 || oc === null || oc.ex.size(ot) === 0) return this;
+    if (oc === this._c && ot === this._t) {
+      // The source must not change while it is read: merge a copy.
+      const copy = this._blank();
+      try {
+        copy._mergeTable(oc, ot, 1);
+        return this._mergeTable(copy._c!, copy._t, by);
+      } finally {
+        copy.dispose();
+      }
+    }
+    return this._mergeTable(oc, ot, by);
+  }
+
+  /** @internal The table of `other`, checked to be a live map of this kind. */
+  private _source(other: unknown): [Core | null, number] {
     if (!(other instanceof CounterMapBase) || other._name !== this._name) {
       const what = other instanceof CounterMapBase ? `a ${other._name} (a map of another kind)` : describe(other);
       throw new TypeError(`${this._name}#merge needs another ${this._name}, got ${what}`);
     }
     other._alive();
-    checkStep(by);
-    if (by === 0 || other._c === null) return this;
-    if (other === this) {
-      // The source must not change while it is read: merge a copy.
-      const copy = new (this.constructor as new () => this)();
-      try {
-        copy.merge(this);
-        return this.merge(copy, by);
-      } finally {
-        copy.dispose();
-      }
-    }
+    return [other._c, other._t];
+  }
+
+  /** @internal A new empty map of this kind (the library's own class, whatever `this` is). */
+  protected abstract _blank(): CounterMapBase<K>;
+
+  /** @internal merge() of table `ot` in `oc`, which holds entries and is not this map's. */
+  private _mergeTable(oc: Core, ot: number, by: number): this {
     if (Math.abs(by) > 1) {
       // Checked up front: then a negative step cannot fail part way, and its
       // undo (a positive step, which may need memory) is never needed.
-      const top = other.mostCommon(1)[0]![1];
+      const top = maxCount(oc, ot);
       if (!Number.isSafeInteger(top * by)) {
         throw new RangeError(`merge: a count would pass Number.MAX_SAFE_INTEGER (${top} × ${by}); the map is unchanged`);
       }
@@ -773,7 +850,8 @@ export abstract class CounterMapBase<K> {
       // a big map, moves) the table several times: measured on 1M + 1M
       // string keys, half shared, 1.45 s against 0.52 s with the room made.
       const size = this._c === null ? 0 : this._c.ex.size(this._t);
-      const want = Math.max(this._o.initialCapacity, size === 0 ? other.size : size + Math.ceil(other.size / 2));
+      const other = oc.ex.size(ot);
+      const want = Math.max(this._o.initialCapacity, size === 0 ? other : size + Math.ceil(other / 2));
       if (this._c === null) this._create(false, want);
       else if (this._c.ex.capacity_slots(this._t) * MAX_LOAD < want) {
         try {
@@ -783,7 +861,7 @@ export abstract class CounterMapBase<K> {
         }
       }
     }
-    mergeTable(this._sink(), other._c, other._t, by);
+    mergeTable(this._sink(), oc, ot, by);
     if (by < 0) this._maybeShrink();
     return this;
   }
@@ -810,6 +888,7 @@ export abstract class CounterMapBase<K> {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this._t === -1) return `${this._name} <disposed>`;
+    if (this._t === BUSY) return `${this._name} <busy in ${this._busyWith()}>`;
     const shown: string[] = [];
     for (const [k, v] of this.entries()) {
       if (shown.length === 20) {

@@ -1,8 +1,9 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
-import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { batchKeys, checkStep, describe } from './errors.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
+import { checkStep, describe } from './errors.js';
+import { readBytes, readOptions, readStringKeys } from './input.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
@@ -100,8 +101,11 @@ export class CounterMap extends CounterMapBase<string> {
    * table is sized for the snapshot's entries unless initialCapacity is given.
    */
   static fromSnapshot(bytes: Uint8Array, options?: CounterMapOptions): CounterMap {
-    const { count, body } = checkSnapshot(bytes, KIND_STRING, 'CounterMap.fromSnapshot');
-    return new CounterMap(snapshotOptions(options, count))._load(body, count, 'CounterMap.fromSnapshot');
+    // The options first (their getters may run code), then the bytes, read
+    // once: nothing runs between the checks and the load.
+    const opts = readOptions(options);
+    const { count, body } = checkSnapshot(readBytes(bytes, 'CounterMap.fromSnapshot', 'holding a snapshot'), KIND_STRING, 'CounterMap.fromSnapshot');
+    return new CounterMap(snapshotOptions(opts, count))._load(body, count, 'CounterMap.fromSnapshot');
   }
 
   /**
@@ -175,10 +179,7 @@ export class CounterMap extends CounterMapBase<string> {
   incrMany(keys: Iterable<string> | ArrayLike<string>, by: number = 1): void {
     this._alive();
     checkStep(by);
-    const arr = batchKeys<string>(keys, 'strings');
-    for (let i = 0; i < arr.length; i++) {
-      if (typeof arr[i] !== 'string') checkStringKey(arr[i], `incrMany: keys[${i}]`);
-    }
+    const arr = this._reading('incrMany', () => readStringKeys(keys, 'incrMany'));
     this._batch((from, to, step) => this._applyMany(arr, from, to, step), arr.length, by);
   }
 
@@ -250,9 +251,9 @@ export class CounterMap extends CounterMapBase<string> {
    */
   countTokens(bytes: Uint8Array, options?: TokenOptions): number {
     this._alive();
-    checkBytes(bytes, 'countTokens');
-    const opts = parseTokenOptions(options, 'countTokens');
-    return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'countTokens');
+    const input = readBytes(bytes, 'countTokens', 'of UTF-8 text');
+    const opts = this._reading('countTokens', () => parseTokenOptions(options, 'countTokens'));
+    return new TokenCounter(this._tokenSink(), opts)._feed(input, true, 'countTokens');
   }
 
   /**
@@ -261,8 +262,8 @@ export class CounterMap extends CounterMapBase<string> {
    * of a chunk over to the next, and end() counts the last one.
    */
   tokenCounter(options?: TokenOptions): TokenCounter {
-    this._alive();
-    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, 'tokenCounter'));
+    const opts = this._reading('tokenCounter', () => parseTokenOptions(options, 'tokenCounter'));
+    return new TokenCounter(this._tokenSink(), opts);
   }
 
   /**
@@ -408,6 +409,11 @@ export class CounterMap extends CounterMapBase<string> {
 
   protected _checkKey(key: string): void {
     checkStringKey(key);
+  }
+
+  /** @internal */
+  protected _blank(): CounterMap {
+    return new CounterMap();
   }
 
   /** @internal */
