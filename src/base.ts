@@ -68,15 +68,20 @@ function tableBytesFor(layout: number, groups: number): number {
 }
 
 /**
- * `_t` of a map while a call reads its input (`_c` is then null): code that
- * reading runs (a getter, an iterator, a Proxy trap, a subclass method) and
- * that calls back into the map finds it "busy" on the slow path every call
- * already takes for a map with no table, so the fast paths check nothing.
+ * The calls that read input which may run the caller's code. While one of
+ * them reads, its map's `_t` is -2 - (the call's index here) and `_c` is
+ * null: code that reading runs (a getter, an iterator, a Proxy trap, a
+ * subclass method) and that calls back into the map finds it busy on the
+ * slow path every call already takes for a map with no table, so the fast
+ * paths check nothing. (-1 is a disposed map.)
  */
-const BUSY = -2;
+const READING_CALLS = ['incrMany', 'merge', 'countTokens', 'tokenCounter'] as const;
+export type ReadingCall = (typeof READING_CALLS)[number];
 
-/** The maps marked busy, innermost last: each with the table it gets back and the call it is in. */
-const busy: Array<{ map: object; c: Core | null; t: number; what: string }> = [];
+/** `_t` of a map busy reading the input of `call`. */
+function busyMark(call: ReadingCall): number {
+  return -2 - READING_CALLS.indexOf(call);
+}
 
 /** A batch that stopped part way: `done` keys were applied, then `error`. */
 export interface BatchStop {
@@ -172,37 +177,30 @@ export abstract class CounterMapBase<K> {
 
   /** @internal Throws for a disposed map, and for a call into a map that is reading a call's input. */
   protected _alive(): void {
-    if (this._t < 0) throw this._t === BUSY ? this._reentrant() : disposedError(this._name);
-  }
-
-  /** @internal The call a busy map is in. */
-  private _busyWith(): string {
-    for (const b of busy) if (b.map === this) return b.what;
-    return 'a call';
+    if (this._t < 0) throw this._t === -1 ? disposedError(this._name) : this._reentrant();
   }
 
   /** @internal The error for a call refused because the map is busy. */
   private _reentrant(): TypeError {
-    return reentrantError(this._name, this._busyWith());
+    return reentrantError(this._name, READING_CALLS[-2 - this._t]!);
   }
 
   /**
-   * @internal Runs `read`, which reads a call's input and may run the
+   * @internal Runs `read`, which reads the input of `call` and may run the
    * caller's code, while the map refuses every call (and holds no table, as
    * far as that code can tell). Nothing of the map may be touched inside it.
    */
-  protected _reading<T>(what: string, read: () => T): T {
+  protected _reading<T>(call: ReadingCall, read: () => T): T {
     this._alive();
-    busy.push({ map: this, c: this._c, t: this._t, what });
+    const c = this._c;
+    const t = this._t;
     this._c = null;
-    this._t = BUSY;
+    this._t = busyMark(call);
     try {
       return read();
     } finally {
-      // Calls nest, so the last one marked is this map's.
-      const b = busy.pop()!;
-      this._c = b.c;
-      this._t = b.t;
+      this._c = c;
+      this._t = t;
     }
   }
 
@@ -628,7 +626,7 @@ export abstract class CounterMapBase<K> {
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
-    if (this._t === BUSY) this._alive();
+    if (this._t < -1) this._alive();
     const c = this._c;
     if (c instanceof Own) c.home.owners.delete(c.homeT);
     else if (c !== null) c.ex.table_release(this._t);
@@ -692,7 +690,7 @@ export abstract class CounterMapBase<K> {
 
   /** @internal An iterator's step after a change, or inside a call that reads its input. */
   private _modified(): Error {
-    return this._t === BUSY ? this._reentrant() : modifiedError(this._name);
+    return this._t < -1 ? this._reentrant() : modifiedError(this._name);
   }
 
   keys(): IterableIterator<K> {
@@ -888,7 +886,7 @@ export abstract class CounterMapBase<K> {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this._t === -1) return `${this._name} <disposed>`;
-    if (this._t === BUSY) return `${this._name} <busy in ${this._busyWith()}>`;
+    if (this._t < -1) return `${this._name} <busy in ${READING_CALLS[-2 - this._t]!}>`;
     const shown: string[] = [];
     for (const [k, v] of this.entries()) {
       if (shown.length === 20) {

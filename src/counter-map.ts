@@ -3,7 +3,7 @@ import type { Core } from './core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
 import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
 import { checkStep, describe } from './errors.js';
-import { readBytes, readOptions, readStringKeys } from './input.js';
+import { readBytes, readOptions, readStringKeys, releaseStringKeys } from './input.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
@@ -179,12 +179,16 @@ export class CounterMap extends CounterMapBase<string> {
   incrMany(keys: Iterable<string> | ArrayLike<string>, by: number = 1): void {
     this._alive();
     checkStep(by);
-    const arr = this._reading('incrMany', () => readStringKeys(keys, 'incrMany'));
-    this._batch((from, to, step) => this._applyMany(arr, from, to, step), arr.length, by);
+    const batch = this._reading('incrMany', () => readStringKeys(keys, 'incrMany'));
+    try {
+      this._batch((from, to, step) => this._applyMany(batch.keys, from, to, step), batch.n, by);
+    } finally {
+      releaseStringKeys(batch);
+    }
   }
 
   /** @internal */
-  private _applyMany(keys: ArrayLike<string>, from: number, to: number, by: number): BatchStop | null {
+  private _applyMany(keys: readonly string[], from: number, to: number, by: number): BatchStop | null {
     let i = from;
     while (i < to) {
       let c: Core | null;

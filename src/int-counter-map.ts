@@ -2,7 +2,7 @@ import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type Batch
 import type { Core } from './core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
 import { checkStep, describe } from './errors.js';
-import { readBytes, readIntKeys, readOptions, type IntBatch } from './input.js';
+import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
 
@@ -121,7 +121,11 @@ export class IntCounterMap extends CounterMapBase<number> {
     this._alive();
     checkStep(by);
     const batch = this._reading('incrMany', () => readIntKeys(keys, 'incrMany', checkIntKey));
-    this._batch((from, to, step) => this._applyMany(batch, from, to, step), batch.keys.length, by);
+    try {
+      this._batch((from, to, step) => this._applyMany(batch, from, to, step), batch.n, by);
+    } finally {
+      releaseIntKeys(batch);
+    }
   }
 
   /** @internal */
@@ -138,9 +142,11 @@ export class IntCounterMap extends CounterMapBase<number> {
       if (c.u8.length === 0) c.refresh();
       const room = kind === SRC_F64 ? c.scratchBytes >> 3 : c.scratchBytes >> 2;
       const n = Math.min(room, to - i);
-      if (kind === SRC_I32) c.i32.set(keys.subarray(i, i + n));
-      else if (kind === SRC_U32) c.u32.set(keys.subarray(i, i + n));
-      else c.f64.set(keys.subarray(i, i + n));
+      const whole = i === 0 && n === keys.length;
+      if (kind === SRC_I32) c.i32.set(whole ? keys : keys.subarray(i, i + n));
+      else if (kind === SRC_U32) c.u32.set(whole ? keys : keys.subarray(i, i + n));
+      else if (!Array.isArray(keys)) c.f64.set(whole ? keys : keys.subarray(i, i + n));
+      else for (let j = 0; j < n; j++) c.f64[j] = keys[i + j]!;
       const r = c.ex.int_incr_many(this._t, kind, n, by);
       if (r >= 0) {
         i += n;
