@@ -110,62 +110,28 @@ function checkLength(n: unknown, where: string): number {
 }
 
 /**
- * A copy of up to this many keys is a new array; a longer one would be
- * allocated outside V8's young generation, which costs ~8 ns a key (measured
- * at 20k keys: 9.7 ns a key against 3.2 reusing an array and clearing it),
- * so it borrows the spare array below instead, or a Float64Array for numbers
- * (1.8 ns a key).
+ * A copy of up to this many integer keys is a new array; a longer one would
+ * be allocated outside V8's young generation, which costs ~8 ns a key
+ * (measured at 20k keys: 8.7 ns a key, against 1.7 into a Float64Array), so
+ * it borrows the spare Float64Array below (or makes one).
  */
 const SMALL_BATCH = 4096;
-/** The spare is kept between batches up to this many slots (512 KiB). */
+/** The spare is kept between batches up to this many keys (512 KiB). */
 const SPARE_MAX = 1 << 16;
-/** Lent to one batch at a time (one read inside another's getter makes its own), cleared when given back. */
-let spare: string[] | null = null;
-/** The same for integer keys, as f64 words (nothing to clear). */
+/** Lent to one batch at a time (a batch read inside another's getter makes its own). */
 let spareF64: Float64Array | null = null;
 
-/** String keys read into an array of the library's own: `keys[0..n)`; give it back with releaseStringKeys() after the batch. */
-export interface StringBatch {
-  readonly keys: string[];
-  readonly n: number;
-}
-
-/** A batch of string keys, every element checked, in an array of the library's own. */
-export function readStringKeys(keys: unknown, where: string): StringBatch {
+/**
+ * The elements of a batch of string keys: an array, array-like or
+ * collected iterable, and its length (typed arrays hold numbers: the first
+ * element, if any, is the TypeError).
+ */
+export function stringKeySource(keys: unknown, where: string): { src: ArrayLike<unknown>; n: number } {
   if (!Array.isArray(keys) && typedArrayName(keys) !== undefined) {
-    // Numbers: the first element (if any) is the error.
-    if (typedArrayLength(keys) === 0) return { keys: [], n: 0 };
+    if (typedArrayLength(keys) === 0) return { src: [], n: 0 };
     throw new TypeError(`${where}: keys[0] must be a string, got ${describe((keys as ArrayLike<unknown>)[0])}`);
   }
-  const { src, n, owned } = elements(keys, 'strings', where);
-  const out = owned ? (src as unknown[]) : borrow(n);
-  const batch = { keys: out as string[], n };
-  try {
-    for (let i = 0; i < n; i++) {
-      const k = src[i];
-      if (typeof k !== 'string') throw new TypeError(`${where}: keys[${i}] must be a string, got ${describe(k)}`);
-      out[i] = k;
-    }
-  } catch (e) {
-    releaseStringKeys(batch);
-    throw e;
-  }
-  return batch;
-}
-
-/** An array for `n` keys: the spare when it is long enough and the batch is long. */
-function borrow(n: number): unknown[] {
-  const s = spare;
-  if (n <= SMALL_BATCH || s === null || s.length < n) return new Array<unknown>(n);
-  spare = null;
-  return s;
-}
-
-/** Gives a batch's array back: a long one becomes the spare, holding no key. */
-export function releaseStringKeys({ keys, n }: StringBatch): void {
-  if (n <= SMALL_BATCH || keys.length > SPARE_MAX) return;
-  keys.fill(undefined as never, 0, n);
-  if (spare === null || spare.length < keys.length) spare = keys;
+  return elements(keys, 'strings', where);
 }
 
 /**
