@@ -19,7 +19,7 @@ type Getter<T> = (self: unknown) => T;
 
 /** `get` as a function of its receiver (Node's primordials call it uncurryThis). */
 function getterOf<T>(proto: object, name: PropertyKey): Getter<T> {
-  const get = Object.getOwnPropertyDescriptor(proto, name)!.get!;
+  const { get } = Object.getOwnPropertyDescriptor(proto, name) as { get: (this: unknown) => T };
   return Function.prototype.call.bind(get) as Getter<T>;
 }
 
@@ -178,9 +178,14 @@ export function readIntKeys(keys: unknown, where: string, check: (key: unknown, 
     }
     return { kind: SRC_F64, keys: out, n };
   }
-  // (Two loops: each store site then sees one kind of array.)
-  const f64 = spareF64 !== null && spareF64.length >= n ? spareF64 : new Float64Array(n);
-  spareF64 = null;
+  // A loop of its own: each store site then sees one kind of array.
+  let f64: Float64Array;
+  if (spareF64 !== null && spareF64.length >= n) {
+    f64 = spareF64;
+    spareF64 = null;
+  } else {
+    f64 = new Float64Array(n);
+  }
   const batch = { kind: SRC_F64, keys: f64, n, spare: f64 } as const;
   try {
     for (let i = 0; i < n; i++) {
