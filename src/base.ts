@@ -102,8 +102,29 @@ function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterat
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
 }
 
-/** The highest count in table `t` of `c` (a walk of its slots: no memory asked of the core). */
+/** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
+function isTrap(e: unknown): boolean {
+  return e instanceof WebAssembly.RuntimeError;
+}
+
+/** The highest count in table `t` of `c`: selected in wasm, or found by a walk of the slots when there is no memory for that. */
 function maxCount(c: Core, t: number): number {
+  let got: number;
+  try {
+    got = c.ex.top_k(t, 1);
+  } catch (e) {
+    if (!isTrap(e)) throw e;
+    got = -1;
+  }
+  if (got >= 0) {
+    try {
+      if (got === 0) return 0;
+      c.ex.read_top(t, 0);
+      return (c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64)[1]!;
+    } finally {
+      c.ex.top_free();
+    }
+  }
   const cap = c.ex.walk_slots(t);
   let top = 0;
   for (let cursor = 0; cursor < cap;) {
@@ -115,10 +136,6 @@ function maxCount(c: Core, t: number): number {
   return top;
 }
 
-/** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
-function isTrap(e: unknown): boolean {
-  return e instanceof WebAssembly.RuntimeError;
-}
 
 /**
  * What CounterMap and IntCounterMap share: where the table lives (a pool, or
