@@ -20,13 +20,14 @@ const batchNum = Array.from({ length: 20_000 }, (_, i) => (i * 13) % 9000);
 const batchI32 = Int32Array.from(batchNum);
 const batchF64 = Float64Array.from(batchNum);
 const small = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+const mid = batchStr.slice(0, 200);
 const smallInts = [1, 2, 3, 4, 5, 6, 7, 8];
 const text = new TextEncoder().encode(Array.from({ length: 12_000 }, (_, i) => words[(i * 17) % 1000]).join(' '));
 
 // Each case's source is compiled once per build (new Function), so that the
 // two builds never share inline caches: a loop that has seen both builds'
 // classes is polymorphic and slower for whichever it saw second.
-const data = { words, ops, ints, batchStr, batchNum, batchI32, batchF64, small, smallInts, text };
+const data = { words, ops, ints, batchStr, batchNum, batchI32, batchF64, small, mid, smallInts, text };
 const perBuild = (make) => (lib) => new Function('data', `const { ${Object.keys(data).join(', ')} } = data; return (${make.toString()});`)(data)(lib);
 
 /** name → (lib) => [fn, ops per call of fn] */
@@ -52,6 +53,10 @@ const cases = {
   'CounterMap.incrMany string[] 8 (per call)': (lib) => {
     const m = new lib.CounterMap();
     return [() => { for (let i = 0; i < 2000; i++) m.incrMany(small); }, 2000];
+  },
+  'CounterMap.incrMany string[] 200 (per key)': (lib) => {
+    const m = new lib.CounterMap();
+    return [() => { for (let i = 0; i < 100; i++) m.incrMany(mid); }, 100 * mid.length];
   },
   'IntCounterMap.incrMany number[] 20k (per key)': (lib) => {
     const m = new lib.IntCounterMap();
