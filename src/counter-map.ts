@@ -308,7 +308,9 @@ export class CounterMap extends CounterMapBase<string> {
         }
         if (c === null) return null;
         // A chunk is cut to fit SCRATCH_BYTES; checked against this instance's scratch all the same.
-        if (end - off > c.scratchBytes) throw new Error(`CounterMap: a batch chunk of ${end - off} bytes does not fit the ${c.scratchBytes}-byte scratch`);
+        if (end - off > c.scratchBytes) {
+          return { done: key0 + done, error: new Error(`CounterMap: a batch chunk of ${end - off} bytes does not fit the ${c.scratchBytes}-byte scratch`) };
+        }
         const words = (end - off) >> 2;
         if (words > COPY_WORDS) c.view().set(bytes.subarray(off, end), c.scratch);
         else {
