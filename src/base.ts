@@ -4,7 +4,7 @@ import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader, tablesFreed } fro
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
-import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError } from './errors.js';
+import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError, reentrantError } from './errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
 import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
 import { mergeTable } from './merge.js';
@@ -68,6 +68,22 @@ function tableBytesFor(layout: number, groups: number): number {
   return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
 }
 
+/**
+ * The calls that read input which may run the caller's code. While one of
+ * them reads, its map's `_t` is -2 - (the call's index here) and `_c` is
+ * null: code that reading runs (a getter, an iterator, a Proxy trap, a
+ * subclass method) and that calls back into the map finds it busy on the
+ * slow path every call already takes for a map with no table, so the fast
+ * paths check nothing. (-1 is a disposed map.)
+ */
+const READING_CALLS = ['incrMany', 'merge', 'countTokens', 'tokenCounter'] as const;
+export type ReadingCall = (typeof READING_CALLS)[number];
+
+/** `_t` of a map busy reading the input of `call`. */
+function busyMark(call: ReadingCall): number {
+  return -2 - READING_CALLS.indexOf(call);
+}
+
 /** A batch that stopped part way: `done` keys were applied, then `error`. */
 export interface BatchStop {
   done: number;
@@ -102,6 +118,36 @@ function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterat
 function isTrap(e: unknown): boolean {
   return e instanceof WebAssembly.RuntimeError;
 }
+
+/** The highest count in table `t` of `c`: selected in wasm, or found by a walk of the slots when there is no memory for that. */
+function maxCount(c: Core, t: number): number {
+  let got: number;
+  try {
+    got = c.ex.top_k(t, 1);
+  } catch (e) {
+    if (!isTrap(e)) throw e;
+    got = -1;
+  }
+  if (got >= 0) {
+    try {
+      if (got === 0) return 0;
+      c.ex.read_top(t, 0);
+      return (c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64)[1]!;
+    } finally {
+      c.ex.top_free();
+    }
+  }
+  const cap = c.ex.walk_slots(t);
+  let top = 0;
+  for (let cursor = 0; cursor < cap;) {
+    cursor = c.ex.read_refs(t, cursor);
+    const n = c.ex.chunk_count();
+    const f64 = c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64;
+    for (let j = 0; j < n; j++) top = Math.max(top, f64[2 * j + 1]!);
+  }
+  return top;
+}
+
 
 /**
  * What CounterMap and IntCounterMap share: where the table lives (a pool, or
@@ -158,9 +204,33 @@ export abstract class CounterMapBase<K> {
 
   // ---- where the table lives --------------------------------------------------
 
-  /** @internal */
+  /** @internal Throws for a disposed map, and for a call into a map that is reading a call's input. */
   protected _alive(): void {
-    if (this._t === -1) throw disposedError(this._name);
+    if (this._t < 0) throw this._t === -1 ? disposedError(this._name) : this._reentrant();
+  }
+
+  /** @internal The error for a call refused because the map is busy. */
+  private _reentrant(): TypeError {
+    return reentrantError(this._name, READING_CALLS[-2 - this._t]!);
+  }
+
+  /**
+   * @internal Runs `read`, which reads the input of `call` and may run the
+   * caller's code, while the map refuses every call (and holds no table, as
+   * far as that code can tell). Nothing of the map may be touched inside it.
+   */
+  protected _reading<T>(call: ReadingCall, read: () => T): T {
+    this._alive();
+    const c = this._c;
+    const t = this._t;
+    this._c = null;
+    this._t = busyMark(call);
+    try {
+      return read();
+    } finally {
+      this._c = c;
+      this._t = t;
+    }
   }
 
   /** @internal The pool holding this map's header, and the header. */
@@ -638,6 +708,7 @@ export abstract class CounterMapBase<K> {
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
+    if (this._t < -1) this._alive();
     const c = this._c;
     if (c instanceof Own) c.close();
     else if (c !== null) {
@@ -688,18 +759,23 @@ export abstract class CounterMapBase<K> {
     const cap = c === null ? 0 : c.ex.walk_slots(t);
     let cursor = 0;
     while (cursor < cap) {
-      if (this._changed(c, t, version)) throw modifiedError(this._name);
+      if (this._changed(c, t, version)) throw this._modified();
       cursor = c!.ex.read_refs(t, cursor);
       const n = c!.ex.chunk_count();
       const chunk = new Array<[K, number]>(n);
       const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
       for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
       for (let j = 0; j < n; j++) {
-        if (this._changed(c, t, version)) throw modifiedError(this._name);
+        if (this._changed(c, t, version)) throw this._modified();
         yield chunk[j]!;
       }
     }
-    if (this._changed(c, t, version)) throw modifiedError(this._name);
+    if (this._changed(c, t, version)) throw this._modified();
+  }
+
+  /** @internal An iterator's step after a change, or inside a call that reads its input. */
+  private _modified(): Error {
+    return this._t < -1 ? this._reentrant() : modifiedError(this._name);
   }
 
   keys(): MapIterator<K> {
@@ -811,27 +887,43 @@ export abstract class CounterMapBase<K> {
    */
   merge(other: this, by: number = 1): this {
     this._alive();
+    // `other` is read once, up front: a Proxy's traps or a subclass's
+    // overrides run here, while this map refuses calls, never in the merge.
+    const [oc, ot] = other === this ? [this._c, this._t] : this._reading('merge', () => this._source(other));
+    checkStep(by);
+    if (by === 0 || oc === null || oc.ex.size(ot) === 0) return this;
+    if (oc === this._c && ot === this._t) {
+      // The source must not change while it is read: merge a copy.
+      const copy = this._blank();
+      try {
+        copy._mergeTable(oc, ot, 1);
+        return this._mergeTable(copy._c!, copy._t, by);
+      } finally {
+        copy.dispose();
+      }
+    }
+    return this._mergeTable(oc, ot, by);
+  }
+
+  /** @internal The table of `other`, checked to be a live map of this kind. */
+  private _source(other: unknown): [Core | null, number] {
     if (!(other instanceof CounterMapBase) || other._name !== this._name) {
       const what = other instanceof CounterMapBase ? `a ${other._name} (a map of another kind)` : describe(other);
       throw new TypeError(`${this._name}#merge needs another ${this._name}, got ${what}`);
     }
     other._alive();
-    checkStep(by);
-    if (by === 0 || other._c === null) return this;
-    if (other === this) {
-      // The source must not change while it is read: merge a copy.
-      const copy = new (this.constructor as new () => this)();
-      try {
-        copy.merge(this);
-        return this.merge(copy, by);
-      } finally {
-        copy.dispose();
-      }
-    }
+    return [other._c, other._t];
+  }
+
+  /** @internal A new empty map of this kind (the library's own class, whatever `this` is). */
+  protected abstract _blank(): CounterMapBase<K>;
+
+  /** @internal merge() of table `ot` in `oc`, which holds entries and is not this map's. */
+  private _mergeTable(oc: Core, ot: number, by: number): this {
     if (Math.abs(by) > 1) {
       // Checked up front: then a negative step cannot fail part way, and its
       // undo (a positive step, which may need memory) is never needed.
-      const top = other.mostCommon(1)[0]![1];
+      const top = maxCount(oc, ot);
       if (!Number.isSafeInteger(top * by)) {
         throw new RangeError(`merge: a count would pass Number.MAX_SAFE_INTEGER (${top} × ${by}); the map is unchanged`);
       }
@@ -843,7 +935,8 @@ export abstract class CounterMapBase<K> {
       // a big map, moves) the table several times: measured on 1M + 1M
       // string keys, half shared, 1.45 s against 0.52 s with the room made.
       const size = this._c === null ? 0 : this._c.ex.size(this._t);
-      const want = Math.max(this._o.initialCapacity, size === 0 ? other.size : size + Math.ceil(other.size / 2));
+      const other = oc.ex.size(ot);
+      const want = Math.max(this._o.initialCapacity, size === 0 ? other : size + Math.ceil(other / 2));
       if (this._c === null) this._create(false, want);
       else if (this._c.ex.capacity_slots(this._t) * MAX_LOAD < want) {
         try {
@@ -853,7 +946,7 @@ export abstract class CounterMapBase<K> {
         }
       }
     }
-    mergeTable(this._sink(), other._c, other._t, by);
+    mergeTable(this._sink(), oc, ot, by);
     if (by < 0) this._maybeShrink();
     return this;
   }
@@ -880,6 +973,7 @@ export abstract class CounterMapBase<K> {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     if (this._t === -1) return `${this._name} <disposed>`;
+    if (this._t < -1) return `${this._name} <busy in ${READING_CALLS[-2 - this._t]!}>`;
     const shown: string[] = [];
     for (const [k, v] of this.entries()) {
       if (shown.length === 20) {

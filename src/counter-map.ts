@@ -1,8 +1,9 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
-import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { batchKeys, checkStep, describe } from './errors.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
+import { checkStep, describe } from './errors.js';
+import { readBytes, readOptions, stringKeySource } from './input.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
@@ -64,6 +65,100 @@ function pack(key: string): boolean {
 /** Byte 7 of a batch word that announces a key given as bytes (assembly/index.ts). */
 const BYTES_WORD = 0xff000000;
 
+/** Bytes of a wasm instance's scratch (assembly/heap.ts SCRATCH_BYTES): a batch chunk fits it. */
+const SCRATCH_BYTES = 32768;
+
+/**
+ * A batch of string keys encoded once, while it was read, as the core's
+ * batch words (8 bytes: a short ASCII key's inline form; or a
+ * [length][BYTES_WORD] word and the key's bytes, padded to 8), in chunks
+ * that each fit a scratch: applying it copies a chunk into the scratch and
+ * calls the core, and undoing it copies the same bytes again.
+ */
+interface EncodedBatch {
+  /** Keys in the batch. */
+  readonly n: number;
+  readonly bytes: Uint8Array;
+  readonly u32: Uint32Array;
+  /**
+   * Chunk k is keys [cuts[2k + 1], cuts[2k + 3]) at bytes [cuts[2k],
+   * cuts[2k + 2]); the last pair is (the end, n).
+   */
+  readonly cuts: number[];
+  /** Keys too long for a scratch, by chunk (null: none): such a key is a chunk of its own with no bytes. */
+  readonly long: Map<number, string> | null;
+}
+
+/** The staging buffer a batch borrows (kept up to 256 KiB); a batch read inside another's getter makes its own. */
+let spareStaging: Uint32Array | null = null;
+/** Its byte view. */
+let spareBytes: Uint8Array | null = null;
+const STAGING_MAX = 1 << 18;
+/** A chunk of up to this many words is copied word by word (a subarray to copy it costs more). */
+const COPY_WORDS = 64;
+
+/**
+ * Reads a batch of string keys (each element once) and encodes it. The
+ * elements' getters, a Proxy's traps or an iterator run here, before
+ * anything is written into wasm.
+ */
+function encodeBatch(keys: unknown, where: string): EncodedBatch {
+  const { src, n } = stringKeySource(keys, where);
+  let u32: Uint32Array;
+  let bytes: Uint8Array;
+  if (spareStaging !== null && spareBytes !== null) {
+    u32 = spareStaging;
+    bytes = spareBytes;
+    spareStaging = spareBytes = null;
+  } else {
+    u32 = new Uint32Array(1 << 10);
+    bytes = new Uint8Array(u32.buffer);
+  }
+  const cuts = [0, 0];
+  let long: Map<number, string> | null = null;
+  let p = 0;
+  let chunkAt = 0;
+  for (let i = 0; i < n; i++) {
+    const key = src[i];
+    if (typeof key !== 'string') throw new TypeError(`${where}: keys[${i}] must be a string, got ${describe(key)}`);
+    const short = pack(key);
+    const most = short ? 8 : 16 + maxEncodedBytes(key.length);
+    if (most > SCRATCH_BYTES) {
+      // Alone, by the long-key path: a chunk of its own, with no bytes.
+      if (cuts[cuts.length - 1]! < i) cuts.push(p, i);
+      (long ??= new Map()).set((cuts.length >> 1) - 1, key);
+      cuts.push((chunkAt = p), i + 1);
+      continue;
+    }
+    if (p - chunkAt + most > SCRATCH_BYTES) cuts.push((chunkAt = p), i);
+    if (p + most > bytes.length) {
+      const grown = new Uint32Array(Math.max(bytes.length * 2, p + most) >> 2);
+      grown.set(u32.subarray(0, p >> 2));
+      u32 = grown;
+      bytes = new Uint8Array(u32.buffer);
+    }
+    const w = p >> 2;
+    if (short) {
+      u32[w] = packLo;
+      u32[w + 1] = packHi;
+      p += 8;
+    } else {
+      const len = encodeInto(key, bytes, p + 8) - p - 8;
+      u32[w] = len;
+      u32[w + 1] = BYTES_WORD;
+      p += 8 + ((len + 7) & ~7);
+    }
+  }
+  cuts.push(p, n);
+  return { n, bytes, u32, cuts, long };
+}
+
+function releaseBatch(batch: EncodedBatch): void {
+  if (batch.bytes.length > STAGING_MAX) return;
+  spareStaging = batch.u32;
+  spareBytes = batch.bytes;
+}
+
 function checkStringKey(key: unknown, where = 'CounterMap key'): void {
   if (typeof key !== 'string') throw new TypeError(`${where} must be a string, got ${describe(key)}`);
 }
@@ -100,8 +195,11 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
    * table is sized for the snapshot's entries unless initialCapacity is given.
    */
   static fromSnapshot<K extends string = string>(bytes: Uint8Array, options?: CounterMapOptions): CounterMap<K> {
-    const { count, body } = checkSnapshot(bytes, KIND_STRING, 'CounterMap.fromSnapshot');
-    return new CounterMap<K>(snapshotOptions(options, count))._load(body, count, 'CounterMap.fromSnapshot');
+    // The options first (their getters may run code), then the bytes, read
+    // once: nothing runs between the checks and the load.
+    const opts = readOptions(options);
+    const { count, body } = checkSnapshot(readBytes(bytes, 'CounterMap.fromSnapshot', 'holding a snapshot'), KIND_STRING, 'CounterMap.fromSnapshot');
+    return new CounterMap<K>(snapshotOptions(opts, count))._load(body, count, 'CounterMap.fromSnapshot');
   }
 
   /**
@@ -178,64 +276,57 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
   incrMany(keys: Iterable<K> | ArrayLike<K>, by: number = 1): void {
     this._alive();
     checkStep(by);
-    const arr = batchKeys<string>(keys, 'strings');
-    for (let i = 0; i < arr.length; i++) {
-      if (typeof arr[i] !== 'string') checkStringKey(arr[i], `incrMany: keys[${i}]`);
+    const batch = this._reading('incrMany', () => encodeBatch(keys, 'incrMany'));
+    try {
+      this._batch((from, to, step) => this._applyMany(batch, from, to, step), batch.n, by);
+    } finally {
+      releaseBatch(batch);
     }
-    this._batch((from, to, step) => this._applyMany(arr, from, to, step), arr.length, by);
   }
 
-  /** @internal */
-  private _applyMany(keys: ArrayLike<string>, from: number, to: number, by: number): BatchStop | null {
-    let i = from;
-    while (i < to) {
-      let c: Core | null;
-      try {
-        c = this._coreFor(by > 0);
-      } catch (error) {
-        return { done: i, error };
-      }
-      if (c === null) return null;
-      const u8 = c.view();
-      const u32 = c.u32;
-      const start = i;
-      const base = c.scratch;
-      const end = base + c.scratchBytes;
-      let p = base;
-      // 8-byte words: a short ASCII key is its inline form; any other key a
-      // [length][BYTES_WORD] word and its bytes, padded to 8 (assembly/index.ts).
-      while (i < to) {
-        const key = keys[i]!;
-        if (pack(key)) {
-          if (p + 8 > end) break;
-          const w = (p - base) >> 2;
-          u32[w] = packLo;
-          u32[w + 1] = packHi;
-          p += 8;
-        } else {
-          if (p + 16 + maxEncodedBytes(key.length) > end) break;
-          const len = encodeInto(key, u8, p + 8) - p - 8;
-          const w = (p - base) >> 2;
-          u32[w] = len;
-          u32[w + 1] = BYTES_WORD;
-          p += 8 + ((len + 7) & ~7);
-        }
-        i++;
-      }
-      if (i === start) {
-        // One key too long for the scratch goes alone, by the long-key path.
+  /** @internal Applies keys [0, to) of an encoded batch (`from` is always 0: a batch or its undo). */
+  private _applyMany(batch: EncodedBatch, _from: number, to: number, by: number): BatchStop | null {
+    const { bytes, u32, cuts, long } = batch;
+    for (let k = 0; 2 * k + 2 < cuts.length && cuts[2 * k + 1]! < to; k++) {
+      const key0 = cuts[2 * k + 1]!;
+      const longKey = long?.get(k);
+      if (longKey !== undefined) {
         try {
-          this._settle(NOT_RUN, OP_INCR, keys[i] as K, by);
+          this._settle(NOT_RUN, OP_INCR, longKey as K, by);
         } catch (error) {
-          return { done: i, error };
+          return { done: key0, error };
         }
-        i++;
         continue;
       }
-      const r = c.ex.str_incr_many(this._t, i - start, by);
-      if (r < 0) {
-        i = start + c.ex.err_index();
-        const stop = this._chunkStatus(r, i);
+      const count = Math.min(cuts[2 * k + 3]!, to) - key0;
+      const end = cuts[2 * k + 2]!;
+      let off = cuts[2 * k]!;
+      let done = 0;
+      while (done < count) {
+        let c: Core | null;
+        try {
+          c = this._coreFor(by > 0);
+        } catch (error) {
+          return { done: key0 + done, error };
+        }
+        if (c === null) return null;
+        // A chunk is cut to fit SCRATCH_BYTES; checked against this instance's scratch all the same.
+        if (end - off > c.scratchBytes) {
+          return { done: key0 + done, error: new Error(`CounterMap: a batch chunk of ${end - off} bytes does not fit the ${c.scratchBytes}-byte scratch`) };
+        }
+        const words = (end - off) >> 2;
+        if (words > COPY_WORDS) c.view().set(bytes.subarray(off, end), c.scratch);
+        else {
+          const to32 = c.u8.length === 0 ? (c.refresh(), c.u32) : c.u32;
+          for (let j = 0, w = off >> 2; j < words; j++) to32[j] = u32[w + j]!;
+        }
+        const r = c.ex.str_incr_many(this._t, count - done, by);
+        if (r >= 0) break;
+        // Resume at the key that stopped: skip the words before it.
+        for (let e = c.ex.err_index(); e > 0; e--, done++) {
+          off += u32[(off >> 2) + 1] === BYTES_WORD ? 8 + ((u32[off >> 2]! + 7) & ~7) : 8;
+        }
+        const stop = this._chunkStatus(r, key0 + done);
         if (stop !== null) return stop;
       }
     }
@@ -253,9 +344,9 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
    */
   countTokens(bytes: Uint8Array, options?: TokenOptions): number {
     this._alive();
-    checkBytes(bytes, 'countTokens');
-    const opts = parseTokenOptions(options, 'countTokens');
-    return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'countTokens');
+    const input = readBytes(bytes, 'countTokens', 'of UTF-8 text');
+    const opts = this._reading('countTokens', () => parseTokenOptions(options, 'countTokens'));
+    return new TokenCounter(this._tokenSink(), opts)._feed(input, true, 'countTokens');
   }
 
   /**
@@ -264,8 +355,8 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
    * of a chunk over to the next, and end() counts the last one.
    */
   tokenCounter(options?: TokenOptions): TokenCounter {
-    this._alive();
-    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, 'tokenCounter'));
+    const opts = this._reading('tokenCounter', () => parseTokenOptions(options, 'tokenCounter'));
+    return new TokenCounter(this._tokenSink(), opts);
   }
 
   /**
@@ -412,6 +503,11 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
   /** @internal */
   protected _checkKey(key: string): void {
     checkStringKey(key);
+  }
+
+  /** @internal */
+  protected _blank(): CounterMap<K> {
+    return new CounterMap<K>();
   }
 
   /** @internal */

@@ -29,6 +29,12 @@ export function disposedError(name: string): Error {
   return new Error(`${name} was disposed: create a new map (dispose() freed this one's memory)`);
 }
 
+export function reentrantError(name: string, what: string): TypeError {
+  return new TypeError(
+    `${name}: re-entrant call during ${what}: code run while ${what} read its input (a getter, an iterator, a Proxy trap or a subclass method) called back into the same map; that call was refused and changed nothing`,
+  );
+}
+
 export function modifiedError(name: string): Error {
   return new Error(`${name} was modified during iteration: iterators and forEach throw on the step after a change; collect keys first (e.g. [...map.keys()]) to change the map while walking it`);
 }
@@ -58,18 +64,4 @@ export function memoryError(name: string, need: number, budget: number, cause?: 
   const err = new RangeError(`${name} needs ${need} bytes of memory to grow, ${why}; every entry already counted is kept`);
   if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
   return err;
-}
-
-/**
- * The keys of a batch as an array-like: arrays, typed arrays and array-likes
- * as they are, other iterables collected. Anything else (a plain object, a
- * string) is a TypeError rather than an empty batch.
- */
-export function batchKeys<T>(keys: unknown, what: string): ArrayLike<T> {
-  if (Array.isArray(keys) || (ArrayBuffer.isView(keys) && !(keys instanceof DataView))) return keys as unknown as ArrayLike<T>;
-  if (keys !== null && typeof keys === 'object') {
-    if (typeof (keys as Iterable<T>)[Symbol.iterator] === 'function') return Array.from(keys as Iterable<T>);
-    if (Number.isSafeInteger((keys as ArrayLike<T>).length)) return keys as ArrayLike<T>;
-  }
-  throw new TypeError(`incrMany needs an array or iterable of ${what}, got ${typeof keys === 'string' ? 'a single string' : describe(keys)}`);
 }

@@ -1,7 +1,8 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
 import type { Core } from './core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
-import { batchKeys, checkStep, describe } from './errors.js';
+import { checkStep, describe } from './errors.js';
+import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
 
@@ -51,8 +52,11 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
    * table is sized for the snapshot's entries unless initialCapacity is given.
    */
   static fromSnapshot<K extends number = number>(bytes: Uint8Array, options?: CounterMapOptions): IntCounterMap<K> {
-    const { count, body } = checkSnapshot(bytes, KIND_INT, 'IntCounterMap.fromSnapshot');
-    return new IntCounterMap<K>(snapshotOptions(options, count))._load(body, count, 'IntCounterMap.fromSnapshot');
+    // The options first (their getters may run code), then the bytes, read
+    // once: nothing runs between the checks and the load.
+    const opts = readOptions(options);
+    const { count, body } = checkSnapshot(readBytes(bytes, 'IntCounterMap.fromSnapshot', 'holding a snapshot'), KIND_INT, 'IntCounterMap.fromSnapshot');
+    return new IntCounterMap<K>(snapshotOptions(opts, count))._load(body, count, 'IntCounterMap.fromSnapshot');
   }
 
   /**
@@ -119,19 +123,16 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   incrMany(keys: IntKeys<K>, by: number = 1): void {
     this._alive();
     checkStep(by);
-    const src = batchKeys<number>(keys, 'integer keys');
-    if (!(src instanceof Int32Array || src instanceof Uint32Array)) {
-      for (let i = 0; i < src.length; i++) {
-        const k = src[i];
-        if (!Number.isSafeInteger(k)) checkIntKey(k, `incrMany: keys[${i}]`);
-      }
+    const batch = this._reading('incrMany', () => readIntKeys(keys, 'incrMany', checkIntKey));
+    try {
+      this._batch((from, to, step) => this._applyMany(batch, from, to, step), batch.n, by);
+    } finally {
+      releaseIntKeys(batch);
     }
-    this._batch((from, to, step) => this._applyMany(src, from, to, step), src.length, by);
   }
 
   /** @internal */
-  private _applyMany(keys: ArrayLike<number>, from: number, to: number, by: number): BatchStop | null {
-    const kind = keys instanceof Int32Array ? SRC_I32 : keys instanceof Uint32Array ? SRC_U32 : SRC_F64;
+  private _applyMany({ kind, keys }: IntBatch, from: number, to: number, by: number): BatchStop | null {
     let i = from;
     while (i < to) {
       let c: Core | null;
@@ -144,9 +145,10 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
       if (c.u8.length === 0) c.refresh();
       const room = kind === SRC_F64 ? c.scratchBytes >> 3 : c.scratchBytes >> 2;
       const n = Math.min(room, to - i);
-      if (kind === SRC_I32) c.i32.set((keys as Int32Array).subarray(i, i + n));
-      else if (kind === SRC_U32) c.u32.set((keys as Uint32Array).subarray(i, i + n));
-      else if (keys instanceof Float64Array) c.f64.set(keys.subarray(i, i + n));
+      const whole = i === 0 && n === keys.length;
+      if (kind === SRC_I32) c.i32.set(whole ? keys : keys.subarray(i, i + n));
+      else if (kind === SRC_U32) c.u32.set(whole ? keys : keys.subarray(i, i + n));
+      else if (!Array.isArray(keys)) c.f64.set(whole ? keys : keys.subarray(i, i + n));
       else for (let j = 0; j < n; j++) c.f64[j] = keys[i + j]!;
       const r = c.ex.int_incr_many(this._t, kind, n, by);
       if (r >= 0) {
@@ -176,6 +178,11 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   /** @internal */
   protected _checkKey(key: number): void {
     checkIntKey(key);
+  }
+
+  /** @internal */
+  protected _blank(): IntCounterMap<K> {
+    return new IntCounterMap<K>();
   }
 
   /** @internal */

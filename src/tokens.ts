@@ -12,6 +12,7 @@
 
 import type { Core } from './core.js';
 import { describe } from './errors.js';
+import { readBytes } from './input.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
@@ -51,13 +52,6 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
   let lowerMakesSeparators = false;
   for (let c = 0x61; c <= 0x7a; c++) if (lowercase && table[c] && !table[c - 0x20]) lowerMakesSeparators = true;
   return { separators, table, lowercase, lowerMakesSeparators };
-}
-
-/** @internal */
-export function checkBytes(bytes: unknown, where: string): asserts bytes is Uint8Array {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`${where} needs a Uint8Array (or Buffer) of UTF-8 text, got ${describe(bytes)}`);
-  }
 }
 
 /** @internal What a CounterMap lends the token counter. */
@@ -104,7 +98,7 @@ export interface ByteSource {
   fill(u8: Uint8Array, at: number, max: number): number;
 }
 
-/** @internal A Uint8Array as a ByteSource. */
+/** @internal A Uint8Array as a ByteSource: a plain one (input.ts readBytes), whose length and subarray are the intrinsic ones. */
 export class BytesSource implements ByteSource {
   pos = 0;
   end: number;
@@ -225,8 +219,7 @@ export class TokenCounter {
   /** Counts the complete tokens of `chunk`; returns how many. */
   write(chunk: Uint8Array): number {
     if (this._ended) throw new Error('TokenCounter.write after end()');
-    checkBytes(chunk, 'TokenCounter.write');
-    return this._feed(chunk, false, 'TokenCounter.write');
+    return this._feed(readBytes(chunk, 'TokenCounter.write', 'of UTF-8 text'), false, 'TokenCounter.write');
   }
 
   /** Counts the token the last chunk ended in, if any; returns how many (0 or 1). */
