@@ -118,13 +118,14 @@ export function checkRecords(body: Uint8Array, strings: boolean, count: number):
   const fail = (what: string): never => {
     throw new CorruptRecordsError(`record ${index} at body offset ${at}: ${what}`);
   };
-  const failKey = (what: string): never => fail(`its key has ${what}`);
-  const failCount = (what: string): never => fail(`its count has ${what}`);
+  const failLength = (what: string): never => fail(`its key length is ${what}`);
+  const failKey = (what: string): never => fail(`its key is ${what}`);
+  const failCount = (what: string): never => fail(`its count is ${what}`);
   while (at < n) {
-    if (index === count) fail(`past the ${count} records the header lists`);
+    if (index === count) fail(`more records than the ${count} the header lists`);
     let p: number;
     if (strings) {
-      p = readVarint(body, at, n, false, failKey);
+      p = readVarint(body, at, n, false, failLength);
       const len = value;
       if (len > n - p) fail(`its key of ${len} bytes runs past the end of the body`);
       // ASCII keys are the common case: only bytes >= 0x80 need the full check.
@@ -140,11 +141,11 @@ export function checkRecords(body: Uint8Array, strings: boolean, count: number):
       p = readVarint(body, at, n, true, failKey);
       // value is floor(zigzag / 2): the key is value, or -(value + 1) when bit 0 was set.
       const negative = (body[at]! & 1) === 1;
-      if (value > (negative ? MAX_SAFE - 1 : MAX_SAFE)) fail('its key is not a safe integer');
+      if (value > (negative ? MAX_SAFE - 1 : MAX_SAFE)) failKey('not a safe integer');
     }
     p = readVarint(body, p, n, false, failCount);
-    if (value < 1) fail('its count is 0 (a map holds counts of 1 or more)');
-    if (value > MAX_SAFE) fail('its count is past Number.MAX_SAFE_INTEGER');
+    if (value < 1) failCount('0 (a map holds counts of 1 or more)');
+    if (value > MAX_SAFE) failCount('past Number.MAX_SAFE_INTEGER');
     index++;
     at = p;
   }
