@@ -466,6 +466,29 @@ describe('snapshot fuzzer: valid checksums over mutated bodies', () => {
   });
 });
 
+describe('the reader at any alignment', () => {
+  it('a bad byte anywhere in a long ASCII key is found, whatever the byte offset of the snapshot', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const good = CounterMap.from([key, key, 'x', 'y' + key]).snapshot();
+    const body = [...good.subarray(32)];
+    const at = body.findIndex((_, i) => key.split('').every((c, j) => body[i + j] === c.charCodeAt(0)));
+    for (let shift = 0; shift < 8; shift++) {
+      const place = (bytes: Uint8Array): Uint8Array => {
+        const big = new Uint8Array(bytes.length + shift + 5);
+        big.set(bytes, shift);
+        return big.subarray(shift, shift + bytes.length);
+      };
+      expect(snapshot(CounterMap.fromSnapshot(place(good)))).toEqual(snapshot(CounterMap.fromSnapshot(good)));
+      for (let j = 0; j < key.length; j++) {
+        const bad = body.slice();
+        bad[at + j] = 0x80 | bad[at + j]!;
+        const e = expectThrow(() => CounterMap.fromSnapshot(place(frame(KIND_STRING, 3, bad))), TypeError, /its key is not WTF-8 as tophash writes it/);
+        expect(e.message).toMatch(new RegExp(`key byte ${j} `));
+      }
+    }
+  });
+});
+
 // ---- what writers make still round-trips ----------------------------------------
 
 describe('every key a writer makes loads back', () => {
