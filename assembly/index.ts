@@ -3,7 +3,7 @@
 // wrapper wrote into scratch, tables as the address of their header `t`
 // (header.ts). Operations return a count >= 0 or a status code < 0 (ops.ts).
 
-import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
+import { INT32, INT64, STR32, STR64, slotBytes, strideOf } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
 import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
@@ -263,14 +263,25 @@ export function long_insert(t: usize, n: f64): f64 {
   return layoutOf(t) == STR64 ? longInsert<f64>(t, n) : longInsert<u32>(t, n);
 }
 
+/** Whether slot i is in the table and holds an entry (a slot index from JS is checked before any write). */
+function isLiveSlot(t: usize, i: u32): bool {
+  const l = layoutOf(t);
+  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * strideOf(l) + (i & 15)) >= 0x80;
+}
+
 /** Adds `by` to the count of the string key in slot i (a found long key). */
 export function slot_incr(t: usize, i: u32, by: f64): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  if (!isLiveSlot(t, i)) return ERR_KEY;
   return layoutOf(t) == STR64 ? incrAt<u64, f64>(t, i, by) : incrAt<u64, u32>(t, i, by);
 }
 export function slot_set(t: usize, i: u32, n: f64): f64 {
+  if (!isSafe(n) || n < 0) return ERR_STEP;
+  if (!isLiveSlot(t, i)) return ERR_KEY;
   return layoutOf(t) == STR64 ? setAt<u64, f64>(t, i, n) : setAt<u64, u32>(t, i, n);
 }
 export function slot_delete(t: usize, i: u32): f64 {
+  if (!isLiveSlot(t, i)) return 0;
   return layoutOf(t) == STR64 ? removeAt<u64, f64>(t, i) : removeAt<u64, u32>(t, i);
 }
 

@@ -402,7 +402,7 @@ function mutate(kind: number, body: number[], count: number, ms: Mutation[]): [n
         const starts = valid ? recordStarts(kind, b) : [];
         if (starts.length === 0) break;
         const i = m.at % starts.length;
-        const rec = b.slice(starts[i]!, starts[i + 1] ?? b.length);
+        const rec = b.slice(starts[i], starts[i + 1] ?? b.length);
         b = [...b, ...rec];
         n++;
         break;
@@ -560,7 +560,7 @@ describe('the core never reads key bytes as an arena reference', () => {
       cursor = c.ex.read_refs(t, cursor);
       const n = c.ex.chunk_count();
       const refs = new Uint32Array(c.view().buffer, c.scratch, n * 4).slice();
-      for (let j = 0; j < n; j++) out.push([...c.view().subarray(refs[4 * j]!, refs[4 * j]! + refs[4 * j + 1]!)]);
+      for (let j = 0; j < n; j++) out.push([...c.view().subarray(refs[4 * j], refs[4 * j]! + refs[4 * j + 1]!)]);
     }
     return out.sort();
   }
@@ -646,6 +646,38 @@ describe('the core never reads key bytes as an arena reference', () => {
     expect(inside(n)._c.ex.int_incr_many(inside(n)._t, 0, (S >> 3) + 1, 1)).toBe(ERR_KEY);
     expect(inside(n)._c.ex.int_incr_many(inside(n)._t, 1, (S >> 2) + 1, 1)).toBe(ERR_KEY);
     expect(snapshot(n)).toEqual([[1, 1]]);
+    checkBystanders(b);
+    m.dispose();
+  });
+});
+
+describe('the core checks the other offsets and indexes JS hands it', () => {
+  it('a slot index out of the table or on an empty slot, a tally entry past the scratch', () => {
+    const b = makeBystanders();
+    const m = new CounterMap();
+    m.incr('x'.repeat(40), 3);
+    const { _c: c, _t: t } = inside(m);
+    const before = snapshot(m);
+    const cap = c.ex.capacity_slots(t);
+    // The one live slot holds the 40-byte key; an empty slot reads as a 0-byte key.
+    const empty = Array.from({ length: cap }, (_, i) => i).find((i) => c.ex.slot_key_len(t, i) === 0)!;
+    expect(empty).toBeGreaterThanOrEqual(0);
+    for (const i of [cap, cap + 16, 0x7fffffff, empty]) {
+      expect(c.ex.slot_incr(t, i, 1)).toBe(ERR_KEY);
+      expect(c.ex.slot_set(t, i, 5)).toBe(ERR_KEY);
+      expect(c.ex.slot_delete(t, i)).toBe(0);
+    }
+    expect(snapshot(m)).toEqual(before);
+    // A tally whose entry reaches past the scratch: dropped, and the flush refuses.
+    const at = c.ex.tally_ptr() >>> 0;
+    const dv = new DataView(c.view().buffer);
+    dv.setUint16(at, 0xfff0, true);
+    dv.setUint16(at + 2, 0x40, true);
+    dv.setUint32(at + 4, 1, true);
+    c.ex.tally_load(1, 0);
+    expect(c.ex.tally_flush(t, 1)).toBe(ERR_KEY);
+    expect(c.ex.tally_entries()).toBe(0);
+    expect(snapshot(m)).toEqual(before);
     checkBystanders(b);
     m.dispose();
   });
