@@ -153,24 +153,36 @@ export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
   return <u64>lo | (<u64>hi << 32);
 }
 
+// Key bytes are read only from inside the scratch: a range past it would
+// take another table's bytes for a key.
+
+// @ts-ignore: decorator
+@inline function inScratch(ptr: usize, len: u32): bool {
+  return ptr >= scratch && <u64>(ptr - scratch) + <u64>len <= <u64>SCRATCH_BYTES;
+}
+
 export function str_get(t: usize, ptr: usize, len: u32): f64 {
+  if (!inScratch(ptr, len)) return 0;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? get<u64, f64>(t, k, ptr, len) : get<u64, u32>(t, k, ptr, len);
 }
 
 export function str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
+  if (!inScratch(ptr, len)) return ERR_KEY;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, ptr, len, by) : incr<u64, u32>(t, k, ptr, len, by);
 }
 
 export function str_set(t: usize, ptr: usize, len: u32, n: f64): f64 {
   if (!isSafe(n) || n < 0) return ERR_STEP;
+  if (!inScratch(ptr, len)) return ERR_KEY;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? set<u64, f64>(t, k, ptr, len, n) : set<u64, u32>(t, k, ptr, len, n);
 }
 
 export function str_delete(t: usize, ptr: usize, len: u32): f64 {
+  if (!inScratch(ptr, len)) return 0;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, ptr, len) : remove<u64, u32>(t, k, ptr, len);
 }

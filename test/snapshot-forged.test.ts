@@ -640,6 +640,13 @@ describe('the core never reads key bytes as an arena reference', () => {
     expect(c.ex.err_index()).toBe(S >> 3);
     c.ex.short_incr(t, 0x78, 1 << 24, -(S >> 3)); // the words that were in the scratch, taken back
     expect(c.ex.count_tokens(t, S + 1, 1, 1 | 8, Infinity)).toBe(ERR_KEY);
+    // Key bytes given by address: only inside the scratch.
+    for (const [ptr, len] of [[c.scratch, S + 1], [c.scratch + S - 4, 8], [c.scratch - 8, 8], [0, 8], [c.scratch + S + 1, 0]] as const) {
+      expect(c.ex.str_incr(t, ptr, len, 1)).toBe(ERR_KEY);
+      expect(c.ex.str_set(t, ptr, len, 1)).toBe(ERR_KEY);
+      expect(c.ex.str_get(t, ptr, len)).toBe(0);
+      expect(c.ex.str_delete(t, ptr, len)).toBe(0);
+    }
     expect(snapshot(m)).toEqual(before);
     const n = new IntCounterMap();
     n.incr(1);
