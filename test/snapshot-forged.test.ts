@@ -13,6 +13,8 @@ import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 
 const HEAVY = process.env.TOPHASH_HEAVY !== undefined;
+/** The heavy scale takes minutes on a busy 2-core machine. */
+const HEAVY_TIMEOUT = HEAVY ? 600_000 : undefined;
 const KIND_STRING = 1;
 const KIND_INT = 2;
 
@@ -417,7 +419,7 @@ function mutate(kind: number, body: number[], count: number, ms: Mutation[]): [n
 
 describe('snapshot fuzzer: valid checksums over mutated bodies', () => {
   const b = makeBystanders();
-  const runs = HEAVY ? 20_000 : 400;
+  const runs = HEAVY ? 8000 : 400;
 
   for (const kind of [KIND_STRING, KIND_INT]) {
     const name = kind === KIND_STRING ? 'CounterMap' : 'IntCounterMap';
@@ -439,7 +441,7 @@ describe('snapshot fuzzer: valid checksums over mutated bodies', () => {
       // Both outcomes happen: the fuzzer reaches the reader's checks and its loads.
       expect(outcomes.refused).toBeGreaterThan(runs / 10);
       expect(outcomes.loaded).toBeGreaterThan(runs / 20);
-    });
+    }, HEAVY_TIMEOUT);
   }
 
   it('seeded byte noise on records of every key shape (no fast-check shrinking, more cases)', () => {
@@ -450,7 +452,7 @@ describe('snapshot fuzzer: valid checksums over mutated bodies', () => {
     const good = src.snapshot();
     const count = src.size;
     const body = [...good.subarray(32)];
-    const tries = HEAVY ? 50_000 : 800;
+    const tries = HEAVY ? 15_000 : 800;
     for (let i = 0; i < tries; i++) {
       const ms: Mutation[] = [];
       for (let j = 1 + r.int(3); j > 0; j--) {
@@ -463,7 +465,7 @@ describe('snapshot fuzzer: valid checksums over mutated bodies', () => {
       const [b2, n] = mutate(KIND_STRING, body, count, ms);
       checkLoad(KIND_STRING, n, Uint8Array.from(b2), b);
     }
-  });
+  }, HEAVY_TIMEOUT);
 });
 
 describe('the reader at any alignment', () => {
