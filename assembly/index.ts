@@ -3,12 +3,12 @@
 // wrapper wrote into scratch, tables as the address of their header `t`
 // (header.ts). Operations return a count >= 0 or a status code < 0 (ops.ts).
 
-import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
+import { INT32, INT64, STR32, STR64, slotBytes, strideOf } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
 import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch, totalOf, TOTAL_UNKNOWN } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
-import { packKey } from "./keys";
+import { packKey, isInlineForm } from "./keys";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
@@ -127,6 +127,10 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
  */
 export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
+  if (<u64>n << (src == SRC_F64 ? 3 : 2) > <u64>SCRATCH_BYTES) {
+    errIndex = 0;
+    return ERR_KEY;
+  }
   if (layoutOf(t) == INT64) {
     if (src == SRC_F64) return incrManyInts<f64, i64, f64>(t, n, by);
     if (src == SRC_I32) return incrManyInts<i32, i64, f64>(t, n, by);
@@ -149,47 +153,66 @@ export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
   return <u64>lo | (<u64>hi << 32);
 }
 
+// Key bytes are read only from inside the scratch: a range past it would
+// take another table's bytes for a key.
+
+// @ts-ignore: decorator
+@inline function inScratch(ptr: usize, len: u32): bool {
+  return ptr >= scratch && <u64>(ptr - scratch) + <u64>len <= <u64>SCRATCH_BYTES;
+}
+
 export function str_get(t: usize, ptr: usize, len: u32): f64 {
+  if (!inScratch(ptr, len)) return 0;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? get<u64, f64>(t, k, ptr, len) : get<u64, u32>(t, k, ptr, len);
 }
 
 export function str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
+  if (!inScratch(ptr, len)) return ERR_KEY;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, ptr, len, by) : incr<u64, u32>(t, k, ptr, len, by);
 }
 
 export function str_set(t: usize, ptr: usize, len: u32, n: f64): f64 {
   if (!isSafe(n) || n < 0) return ERR_STEP;
+  if (!inScratch(ptr, len)) return ERR_KEY;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? set<u64, f64>(t, k, ptr, len, n) : set<u64, u32>(t, k, ptr, len, n);
 }
 
 export function str_delete(t: usize, ptr: usize, len: u32): f64 {
+  if (!inScratch(ptr, len)) return 0;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, ptr, len) : remove<u64, u32>(t, k, ptr, len);
 }
 
+// A pair that is not a form packKey makes (keys.ts: isInlineForm) is no key
+// any writer has: reads and deletes find nothing, writes are ERR_KEY.
+
 export function short_get(t: usize, lo: u32, hi: u32): f64 {
   const k = <i64>shortKey(lo, hi);
+  if (!isInlineForm(<u64>k)) return 0;
   return layoutOf(t) == STR64 ? get<u64, f64>(t, k, 0, 0) : get<u64, u32>(t, k, 0, 0);
 }
 
 export function short_incr(t: usize, lo: u32, hi: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
   const k = <i64>shortKey(lo, hi);
+  if (!isInlineForm(<u64>k)) return ERR_KEY;
   return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, 0, 0, by) : incr<u64, u32>(t, k, 0, 0, by);
 }
 
 export function short_set(t: usize, lo: u32, hi: u32, n: f64): f64 {
   if (!isSafe(n) || n < 0) return ERR_STEP;
   const k = <i64>shortKey(lo, hi);
+  if (!isInlineForm(<u64>k)) return ERR_KEY;
   return layoutOf(t) == STR64 ? set<u64, f64>(t, k, 0, 0, n) : set<u64, u32>(t, k, 0, 0, n);
 }
 
 export function short_delete(t: usize, lo: u32, hi: u32): f64 {
   const k = <i64>shortKey(lo, hi);
+  if (!isInlineForm(<u64>k)) return 0;
   return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, 0, 0) : remove<u64, u32>(t, k, 0, 0);
 }
 
@@ -208,16 +231,22 @@ function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
   const groups = groupsOf(t);
   const seed = seedOf(t);
   let p = scratch;
+  const end = scratch + SCRATCH_BYTES;
   for (let j: u32 = 0; j < n; j++) {
-    const hi = load<u32>(p, 4);
-    let r: f64;
-    if (hi != BYTES_WORD) {
-      r = incrIn<u64, C>(t, base, groups, seed, <i64>shortKey(load<u32>(p), hi), 0, 0, by, false);
-      p += 8;
-    } else {
-      const len = load<u32>(p);
-      r = incrIn<u64, C>(t, base, groups, seed, <i64>packKey(p + 8, len), p + 8, len, by, false);
-      p += 8 + ((<usize>len + 7) & ~7);
+    // A word or key bytes past the scratch, or a word that is no key, stop
+    // the batch there (ERR_KEY): nothing outside the scratch is read.
+    let r: f64 = ERR_KEY;
+    if (p + 8 <= end) {
+      const hi = load<u32>(p, 4);
+      if (hi != BYTES_WORD) {
+        const k = shortKey(load<u32>(p), hi);
+        if (isInlineForm(k)) r = incrIn<u64, C>(t, base, groups, seed, <i64>k, 0, 0, by, false);
+        p += 8;
+      } else {
+        const len = load<u32>(p);
+        if (<usize>len <= end - p - 8) r = incrIn<u64, C>(t, base, groups, seed, <i64>packKey(p + 8, len), p + 8, len, by, false);
+        p += 8 + ((<usize>len + 7) & ~7);
+      }
     }
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
@@ -246,14 +275,25 @@ export function long_insert(t: usize, n: f64): f64 {
   return layoutOf(t) == STR64 ? longInsert<f64>(t, n) : longInsert<u32>(t, n);
 }
 
+/** Whether slot i is in the table and holds an entry (a slot index from JS is checked before any write). */
+function isLiveSlot(t: usize, i: u32): bool {
+  const l = layoutOf(t);
+  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * strideOf(l) + (i & 15)) >= 0x80;
+}
+
 /** Adds `by` to the count of the string key in slot i (a found long key). */
 export function slot_incr(t: usize, i: u32, by: f64): f64 {
+  if (!isSafe(by)) return ERR_STEP;
+  if (!isLiveSlot(t, i)) return ERR_KEY;
   return layoutOf(t) == STR64 ? incrAt<u64, f64>(t, i, by) : incrAt<u64, u32>(t, i, by);
 }
 export function slot_set(t: usize, i: u32, n: f64): f64 {
+  if (!isSafe(n) || n < 0) return ERR_STEP;
+  if (!isLiveSlot(t, i)) return ERR_KEY;
   return layoutOf(t) == STR64 ? setAt<u64, f64>(t, i, n) : setAt<u64, u32>(t, i, n);
 }
 export function slot_delete(t: usize, i: u32): f64 {
+  if (!isLiveSlot(t, i)) return 0;
   return layoutOf(t) == STR64 ? removeAt<u64, f64>(t, i) : removeAt<u64, u32>(t, i);
 }
 
@@ -395,10 +435,18 @@ export function records_bytes(): u32 { return recordBytes; }
 export function records_apply(t: usize, from: u32, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
   const l = layoutOf(t);
-  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by);
-  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by);
-  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by);
-  return applyRecords<u64, f64>(t, from, n, by);
+  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by, false);
+  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by, false);
+  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by, false);
+  return applyRecords<u64, f64>(t, from, n, by, false);
+}
+/** records_apply with by = 1 into a table being loaded: a repeated key is ERR_DUPLICATE. */
+export function records_load(t: usize, from: u32, n: u32): f64 {
+  const l = layoutOf(t);
+  if (l == INT32) return applyRecords<i32, u32>(t, from, n, 1, true);
+  if (l == INT64) return applyRecords<i64, f64>(t, from, n, 1, true);
+  if (l == STR32) return applyRecords<u64, u32>(t, from, n, 1, true);
+  return applyRecords<u64, f64>(t, from, n, 1, true);
 }
 export function records_stop(): u32 { return recordStop; }
 
@@ -414,6 +462,8 @@ export function set_separators(n: u32): void {
  */
 export function count_tokens(t: usize, n: u32, by: f64, flags: u32, limit: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
+  // The pass lowercases in place: a piece longer than the scratch would write past it.
+  if (n > SCRATCH_BYTES) return ERR_KEY;
   const final = (flags & 1) != 0;
   const lower = (flags & 2) != 0;
   const check = (flags & 4) != 0;

@@ -11,9 +11,13 @@
 //                       (UTF-8 and WTF-8 never contain 0xFF)
 //   anything else       inline, 8 bytes long (byte 7 is its last byte)
 //
-// So an 8-byte key whose last byte is below 8 (a control character) goes to
-// the arena; every other key of up to 8 bytes is inline. The encoding of a
-// key depends only on its bytes, so a key counted from a JS string, from a
+// So an 8-byte key whose last byte is a tag (below 8, or 0xFF) goes to the
+// arena; every other key of up to 8 bytes is inline. No key bytes ever
+// become a tag: an 8-byte key ending in 0xFF (no writer makes one, but bytes
+// from a batch or a forged record may hold it) would otherwise read as an
+// arena reference whose offset is the key's low 32 bits, i.e. a read of any
+// memory in the instance, other tables' included. The encoding of a key
+// depends only on its bytes, so a key counted from a JS string, from a
 // batch, or from countTokens' bytes is the same u64, hashed the same way.
 
 import { hashBytes, hashInt } from "./hash";
@@ -31,7 +35,8 @@ export function packKey(p: usize, len: u32): u64 {
     if (len > 8) return NOT_INLINE;
     if (len == 8) {
       const k = load<u64>(p);
-      return k >> 56 < 8 ? NOT_INLINE : k;
+      // Last byte 0xFF or 0..7 (one compare: 0xFF + 1 wraps to 0).
+      return <u8>(<u32>(k >> 56) + 1) < 9 ? NOT_INLINE : k;
     }
     // Two overlapping loads: bytes 0..3, then 4..len-1 from the top of p+len-4.
     const hi = <u64>(load<u32>(p + len - 4) >> ((8 - len) << 3));
@@ -42,6 +47,19 @@ export function packKey(p: usize, len: u32): u64 {
   if (len > 1) k |= <u64>load<u8>(p + 1) << 8;
   if (len > 2) k |= <u64>load<u8>(p + 2) << 16;
   return k;
+}
+
+/**
+ * Whether `k` is a form packKey makes (what the short_* exports and batch
+ * words take from JS): a length 0..7 with zero bytes past it, or an 8-byte
+ * key whose last byte is not a tag. Anything else is refused, so that no u64
+ * from outside the core is ever read as an arena reference.
+ */
+// @ts-ignore: decorator
+@inline export function isInlineForm(k: u64): bool {
+  const top = <u32>(k >> 56);
+  if (top >= 8) return top != 0xff;
+  return (k & ~ARENA_TAG) >> (<u64>top << 3) == 0;
 }
 
 /** Whether the slot key `k` is an arena reference. */

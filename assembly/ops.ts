@@ -35,6 +35,9 @@ import {
 /** The key's record does not fit the arena: grow it (arena_grow) and retry. */
 // @ts-ignore: decorator
 @inline export const ERR_ARENA: f64 = -8;
+/** A record loaded into a new table repeats a key an earlier record put (records_load). */
+// @ts-ignore: decorator
+@inline export const ERR_DUPLICATE: f64 = -9;
 
 // @ts-ignore: decorator
 @inline export const MAX_SAFE: f64 = 9007199254740991;
@@ -204,6 +207,16 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
   }
   if (by <= 0) return 0;
   return insert<K, C>(t, key, ptr, len, h, by);
+}
+
+/**
+ * Inserts the key with count `n` (>= 1), or returns ERR_DUPLICATE when it is
+ * there already: loading a snapshot, whose writer lists every key once.
+ */
+export function insertNew<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64): f64 {
+  const h = hashKey<K>(t, key, ptr, len);
+  if (find<K, C>(t, key, ptr, len, h) >= 0) return ERR_DUPLICATE;
+  return insert<K, C>(t, key, ptr, len, h, n);
 }
 
 /** Sets the key's count to `n` (a safe integer >= 0); 0 deletes. */

@@ -17,7 +17,7 @@ import { capacityOf } from "./header";
 import { keyAddr, keyLength } from "./entries";
 import { copyKey } from "./arena";
 import { packKey } from "./keys";
-import { incr, isSafe, MAX_SAFE, ERR_OVERFLOW, ERR_WIDEN, ERR_KEY, DONE_REBUILD } from "./ops";
+import { incr, insertNew, isSafe, MAX_SAFE, ERR_OVERFLOW, ERR_WIDEN, ERR_KEY, DONE_REBUILD } from "./ops";
 
 /** Longest varint of a safe integer (54 bits zigzagged, 7 per byte). */
 // @ts-ignore: decorator
@@ -112,9 +112,21 @@ export function writeRecords<K, C>(t: usize, cursor: u32): u32 {
  * with recordStop at the offset of the record that stopped it: records
  * before it are applied, it and the rest are not. ERR_KEY means a record
  * that no writer makes (a key or count that is not a safe integer, a count
- * of 0): the bytes are corrupt.
+ * of 0), or a range past the scratch: the bytes are corrupt.
+ *
+ * `load` (a snapshot into its new table, by = 1): a key already in the
+ * table is ERR_DUPLICATE instead of being added to, since no writer lists a
+ * key twice.
+ *
+ * Every read stays inside the scratch whatever `from` and `n` say: the
+ * bytes after it are other static data and the heap, i.e. other tables, and
+ * a key read from there would copy their bytes into this one.
  */
-export function applyRecords<K, C>(t: usize, from: u32, n: u32, by: f64): f64 {
+export function applyRecords<K, C>(t: usize, from: u32, n: u32, by: f64, load: bool): f64 {
+  if (n > SCRATCH_BYTES || from > n) {
+    recordStop = from;
+    return ERR_KEY;
+  }
   const end = scratch + <usize>n;
   let p = scratch + <usize>from;
   while (p < end) {
@@ -145,6 +157,7 @@ export function applyRecords<K, C>(t: usize, from: u32, n: u32, by: f64): f64 {
     let res: f64;
     if (!isSafe(step)) res = ERR_OVERFLOW;
     else if (isSigned<K>() && sizeof<K>() == 4 && key != <i64><i32>key) res = step > 0 ? ERR_WIDEN : 0;
+    else if (load) res = insertNew<K, C>(t, key, ptr, len, step);
     else res = incr<K, C>(t, key, ptr, len, step);
     if (res < 0 && res != DONE_REBUILD) return stopAt(at, res);
     p = r;

@@ -16,7 +16,7 @@
 // 24 KiB in all, so the module's static data, the scratch and a first table
 // still fit a map's first 64 KiB page.
 
-import { scratch } from "./heap";
+import { scratch, SCRATCH_BYTES } from "./heap";
 
 // @ts-ignore: decorator
 @inline const SLOT_BITS: u32 = 12;
@@ -48,10 +48,28 @@ export function tallyPtr(): usize {
   return ENTRIES;
 }
 
-/** Takes `n` entries JS wrote at tallyPtr(), the first `next` of them flushed already. */
+/** A tally JS gave back (tallyLoad) that no tally holds: the next flush refuses it. */
+let tallyRefused = false;
+
+/** Whether the last tallyLoad was refused (once: the flag is cleared). */
+export function takeRefused(): bool {
+  const r = tallyRefused;
+  tallyRefused = false;
+  return r;
+}
+
+/**
+ * Takes `n` entries JS wrote at tallyPtr(), the first `next` of them flushed
+ * already. Entries are offsets into the scratch: one that reaches past it
+ * would count bytes of other static data or tables, so such a tally is
+ * dropped and the next flush says so.
+ */
 export function tallyLoad(n: u32, next: u32): void {
-  entries = n;
-  flushNext = next;
+  let ok = n <= MAX_ENTRIES && next <= n;
+  for (let j: u32 = 0; ok && j < n; j++) ok = <u32>load<u16>(ENTRIES + (<usize>j << 3)) + <u32>load<u16>(ENTRIES + (<usize>j << 3), 2) <= SCRATCH_BYTES;
+  tallyRefused = !ok;
+  entries = ok ? n : 0;
+  flushNext = ok ? next : 0;
 }
 
 /** The first 8 bytes of a `len`-byte token at `p`, zero past its end. */
@@ -132,6 +150,7 @@ function restEqual(a: usize, b: usize, n: u32): bool {
 /** Empties the tally. */
 export function tallyClear(): void {
   flushNext = 0;
+  tallyRefused = false;
   if (entries == 0) return;
   memory.fill(SLOTS, 0, 2 << SLOT_BITS);
   entries = 0;

@@ -55,9 +55,9 @@ import { scratch } from "./heap";
 import { packKey } from "./keys";
 import { layoutOf } from "./header";
 import { STR64 } from "./layout";
-import { incr, DONE_REBUILD } from "./ops";
+import { incr, DONE_REBUILD, ERR_KEY } from "./ops";
 import { setSeparatorSet, sepLo, sepHi, sepMask16, isSepByte, firstLanes, lowerInPlace } from "./scan";
-import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount } from "./tally";
+import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount, takeRefused } from "./tally";
 import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 
 /** The piece is not UTF-8: tokenErrAt is the offset of the first bad byte. */
@@ -107,6 +107,7 @@ function applyEntries<C>(t: usize, from: u32, to: u32, by: f64): f64 {
  * the entry it refused (the entries before it are in).
  */
 export function flush(t: usize, by: f64): f64 {
+  if (takeRefused()) return ERR_KEY;
   const r = layoutOf(t) == STR64 ? applyEntries<f64>(t, flushNext, entries, by) : applyEntries<u32>(t, flushNext, entries, by);
   if (r == 0) tallyClear();
   return r;

@@ -570,7 +570,7 @@ export abstract class CounterMapBase<K> {
    */
   protected _load(body: Uint8Array, count: number, where: string): this {
     try {
-      if (body.length > 0) applyBytes(this._sink(), body, this._kind === 1);
+      if (body.length > 0) applyBytes(this._sink(), body, this._kind === 1, true);
       const size = this.size;
       if (size !== count) throw new CorruptRecordsError(`the header says ${count} entries, the body holds ${size} distinct keys`);
     } catch (e) {

@@ -8,6 +8,7 @@ export const ERR_STEP = -5;
 export const ERR_MEMORY = -6;
 export const DONE_REBUILD = -7;
 export const ERR_ARENA = -8;
+export const ERR_DUPLICATE = -9;
 
 export const LAYOUT_INT32 = 0;
 export const LAYOUT_INT64 = 1;

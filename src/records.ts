@@ -8,7 +8,10 @@
 
 import type { BatchStop } from './base.js';
 import type { Core } from './core.js';
-import { ERR_KEY } from './codes.js';
+import { ERR_DUPLICATE, ERR_KEY } from './codes.js';
+import { CorruptRecordsError, recordIndexAt } from './record-check.js';
+
+export { CorruptRecordsError };
 
 /** The table a stream of records is applied to (a map, seen from inside). */
 export interface RecordSink {
@@ -21,9 +24,6 @@ export interface RecordSink {
   /** Adds `by` to the string key whose UTF-8 bytes are given (keys too long for a scratch); throws on failure. */
   incrBytes?(bytes: Uint8Array, by: number): void;
 }
-
-/** A snapshot or merge stream that no writer makes. */
-export class CorruptRecordsError extends TypeError {}
 
 export function varintBytes(n: number): number {
   let k = 1;
@@ -158,19 +158,23 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
 }
 
 /**
- * Applies a stream of records held in JS (a snapshot's body) to `sink`,
- * a scratch-full at a time. Throws CorruptRecordsError for bytes that do not
- * parse, and the sink's error (maxBytes, an overflow) otherwise.
+ * Applies a stream of records held in JS (a snapshot's body, checked by
+ * checkRecords) to `sink`, a scratch-full at a time. `load`: the sink is a
+ * new table and a key listed twice is corrupt (records_load). Throws
+ * CorruptRecordsError for bytes that do not parse, and the sink's error
+ * (maxBytes, an overflow) otherwise.
  */
-export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean): void {
+export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean, load = false): void {
   let pos = 0;
   const n = body.length;
+  const corrupt = (at: number, what: string): CorruptRecordsError =>
+    new CorruptRecordsError(`record ${recordIndexAt(body, strings, at)} at body offset ${at}: ${what}`);
   while (pos < n) {
     const c = sink.coreFor(true)!;
     const room = c.scratchBytes;
     const len = Math.min(room, n - pos);
     c.view().set(body.subarray(pos, pos + len), c.scratch);
-    const r = c.ex.records_apply(sink.table(), 0, len, 1);
+    const r = load ? c.ex.records_load(sink.table(), 0, len) : c.ex.records_apply(sink.table(), 0, len, 1);
     if (r > 0) {
       pos += r;
       continue;
@@ -178,28 +182,39 @@ export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean)
     if (r === 0) {
       // The record at pos does not fit a chunk: a key longer than the scratch,
       // or bytes cut short.
-      pos = applyLongRecord(sink, body, pos, strings, room);
+      pos = applyLongRecord(sink, body, pos, strings, room, load, corrupt);
       continue;
     }
-    if (r === ERR_KEY) throw new CorruptRecordsError(`record at body offset ${pos + c.ex.records_stop()} is malformed (a key or count that is not a safe integer, or a count of 0)`);
+    const at = pos + c.ex.records_stop();
+    if (r === ERR_KEY) throw corrupt(at, 'a key or count that is not a safe integer, or a count of 0');
+    if (r === ERR_DUPLICATE) throw corrupt(at, 'its key is the key of an earlier record (a writer lists each key once)');
     // Make room and go on from the record that stopped (re-copied: the
     // recovery may have moved the table to another instance).
-    pos += c.ex.records_stop();
+    pos = at;
     const stop = sink.recover(r, 0);
     if (stop !== null) throw stop.error;
   }
 }
 
-function applyLongRecord(sink: RecordSink, body: Uint8Array, pos: number, strings: boolean, room: number): number {
+function applyLongRecord(
+  sink: RecordSink,
+  body: Uint8Array,
+  pos: number,
+  strings: boolean,
+  room: number,
+  load: boolean,
+  corrupt: (at: number, what: string) => CorruptRecordsError,
+): number {
   const head = strings ? getVarint(body, pos, body.length) : null;
-  if (head === null) throw new CorruptRecordsError(`record at body offset ${pos} is cut short or malformed`);
+  if (head === null) throw corrupt(pos, 'cut short or malformed');
   const [len, keyAt] = head;
   const countAt = keyAt + len;
   const tail = countAt <= body.length ? getVarint(body, countAt, body.length) : null;
-  if (tail === null || tail[0] < 1 || !Number.isSafeInteger(tail[0])) {
-    throw new CorruptRecordsError(`record at body offset ${pos} is cut short or malformed`);
-  }
-  if (tail[1] - pos <= room) throw new CorruptRecordsError(`record at body offset ${pos} was refused by the core`);
+  if (tail === null || tail[0] < 1 || !Number.isSafeInteger(tail[0])) throw corrupt(pos, 'cut short or malformed');
+  if (tail[1] - pos <= room) throw corrupt(pos, 'refused by the core');
+  const size = (): number => sink.coreFor(true)!.ex.size(sink.table());
+  const before = load ? size() : 0;
   sink.incrBytes!(body.subarray(keyAt, countAt), tail[0]);
+  if (load && size() === before) throw corrupt(pos, 'its key is the key of an earlier record (a writer lists each key once)');
   return tail[1];
 }

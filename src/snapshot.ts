@@ -14,12 +14,14 @@ import type { CounterMapOptions } from './types.js';
 //
 // Checks run before anything is made: length, magic, version, the exact
 // length, the checksum, then kind and flags (so a flipped bit in the kind
-// byte reads as corruption, not as a snapshot of the other kind).
+// byte reads as corruption, not as a snapshot of the other kind), then every
+// record (record-check.ts: the checksum is no defence against forgery).
 
 import type { Core } from './core.js';
 import { crc32 } from './crc32.js';
 import { describe } from './errors.js';
 import { longRecordBytes, putVarint, readRecords } from './records.js';
+import { checkRecords, CorruptRecordsError } from './record-check.js';
 
 export const SNAPSHOT_VERSION = 1;
 export const KIND_STRING = 1;
@@ -114,7 +116,14 @@ export function checkSnapshot(bytes: unknown, kind: number, where: string): Snap
   if (bytes[7] !== 0 || dv.getUint32(24, true) !== 0) throw bad('corrupt snapshot: reserved header bytes are not 0');
   // Every record takes at least 2 bytes.
   if (count * 2 > body) throw bad(`corrupt snapshot: ${count} entries cannot fit ${body} bytes`);
-  return { count, body: bytes.subarray(HEADER_BYTES) };
+  const records = bytes.subarray(HEADER_BYTES);
+  try {
+    checkRecords(records, kind === KIND_STRING, count);
+  } catch (e) {
+    if (e instanceof CorruptRecordsError) throw bad(`corrupt snapshot: ${e.message}`);
+    throw e;
+  }
+  return { count, body: records };
 }
 
 /**

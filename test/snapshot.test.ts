@@ -211,11 +211,12 @@ describe('bad bytes are refused and create nothing', () => {
     expect(snapshot(IntCounterMap.fromSnapshot(make(2, 1, [2, 5])))).toEqual([[1, 5]]);
     const before = heldNow();
     const cases: Array<[number, number, number[], RegExp]> = [
-      [2, 1, [2, 0], /malformed/], // a count of 0
-      [2, 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1], /malformed|cut short/], // a 9-byte varint
-      [2, 0, [2], /cut short|malformed/], // a record cut by the end
-      [2, 2, [2, 1, 2, 1], /header says 2 entries, the body holds 1/], // the same key twice
-      [1, 1, [3, 0x61, 0x62], /cut short|malformed/], // key bytes past the end
+      [2, 1, [2, 0], /record 0 at body offset 0: its count is 0/], // a count of 0
+      [2, 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1], /record 0 at body offset 0: its key is a varint longer than 8 bytes/], // a 9-byte varint
+      [2, 0, [2], /record 0 at body offset 0: more records than the 0 the header lists/], // a record cut by the end
+      [2, 1, [4, 0x81], /record 0 at body offset 0: its count is cut short by the end of the body/], // a count cut by the end
+      [2, 2, [2, 1, 2, 1], /record 1 at body offset 2: its key is the key of an earlier record/], // the same key twice
+      [1, 1, [3, 0x61, 0x62], /record 0 at body offset 0: its key of 3 bytes runs past the end of the body/], // key bytes past the end
       [2, 3, [2, 1], /cannot fit/],
     ];
     for (const [kind, n, body, msg] of cases) {
