@@ -325,7 +325,7 @@ export abstract class TopKBase<K extends string | number> {
   }
 
   /**
-   * Adds the summary `other` (of the same kind; any capacity) into this one
+   * Adds the summary `other` (of the same kind and capacity) into this one
    * (mergeable summaries, Agarwal et al. 2012): each key's bounds are summed,
    * a key one side does not track counting that side's floor as its upper
    * bound and 0 as its lower; then the `capacity` keys with the highest
@@ -339,6 +339,12 @@ export abstract class TopKBase<K extends string | number> {
     }
     const o = other._pool();
     const ex = c.ex;
+    const m = ex.topk_capacity(this._t);
+    if (o.ex.topk_capacity(other._t) !== m) {
+      // The bound of the result is the sum of the two bounds, (I_a + D_a)/m_a
+      // + (I_b + D_b)/m_b: with one capacity, (I + D)/m as for one stream.
+      throw new RangeError(`${this._name}#merge needs a summary of the same capacity (${m}), got one of ${o.ex.topk_capacity(other._t)}; nothing changed`);
+    }
     const inserted = ex.topk_inserted(this._t) + o.ex.topk_inserted(other._t);
     const deleted = ex.topk_deleted(this._t) + o.ex.topk_deleted(other._t);
     if (inserted + deleted > Number.MAX_SAFE_INTEGER) {
@@ -359,7 +365,6 @@ export abstract class TopKBase<K extends string | number> {
     const all: Array<[K, number, number]> = [];
     for (const [k, [est, err]] of joined) all.push([k, est, err]);
     all.sort(byEstimate);
-    const m = ex.topk_capacity(this._t);
     let floor = floorA + floorB;
     if (all.length > m && all[m]![1] > floor) floor = all[m]![1];
     this._replace(all.slice(0, m), inserted, deleted, floor);
