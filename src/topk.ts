@@ -10,7 +10,7 @@ import { batchKeys, describe, disposedError, memoryError, modifiedError } from '
 import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
-import { readTopKSnapshot, writeTopKSnapshot, type TopKEntry } from './topk-snapshot.js';
+import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
 
 /** A decrement beyond the key's estimate (assembly/topk.ts). */
 const ERR_BELOW = -10;
@@ -405,7 +405,7 @@ export abstract class TopKBase<K extends string | number> {
   snapshot(): Uint8Array<ArrayBuffer> {
     const ex = this._pool().ex;
     const t = this._t;
-    return writeTopKSnapshot(this._kind, ex.topk_capacity(t), ex.topk_inserted(t), ex.topk_deleted(t), ex.topk_floor(t), this._entries() as TopKEntry[]);
+    return writeTopKSnapshot(this._kind, ex.topk_capacity(t), ex.topk_inserted(t), ex.topk_deleted(t), ex.topk_floor(t), this._entries());
   }
 
   /** Frees the summary's memory now; any later call throws. */
