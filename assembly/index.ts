@@ -419,12 +419,13 @@ export function tally_undo(t: usize, by: f64): void {
 
 // ---- bounded summaries: Space-Saving (topk.ts) ---------------------------------
 
-import { topNew, topInit, topSwap, topIncr, topFind, topEstimate, topError, topGet, topDecrAt, topPut, topSetTotals, topRead, topChunk, topCapOf, totalOf, floorOf, deletedOf, topTableBytes } from "./topk";
+import { topNew, topInit, topSwap, topIncr, topFind, topEstimate, topError, topGet, topDecrAt, topPut, topSetTotals, topRead, topChunk, topCapOf, totalOf, floorOf, deletedOf, topTableBytes, topCopy } from "./topk";
 
 export function topk_new(layout: i32, seedLo: u32, seedHi: u32): usize { return topNew(layout, seedLo, seedHi); }
 export function topk_init(t: usize, m: u32, maxBytes: f64): f64 { return topInit(t, m, maxBytes); }
 export function topk_table_bytes(m: u32): f64 { return <f64>topTableBytes(m); }
 export function topk_swap(a: usize, b: usize): void { topSwap(a, b); }
+export function topk_copy(dst: usize, src: usize): void { topCopy(dst, src); }
 export function topk_capacity(t: usize): u32 { return topCapOf(t); }
 export function topk_inserted(t: usize): f64 { return totalOf(t); }
 export function topk_deleted(t: usize): f64 { return deletedOf(t); }

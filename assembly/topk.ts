@@ -2,7 +2,8 @@
 // an unbounded key stream in the memory of `m` keys, over the same table as
 // the counter maps.
 //
-//   header block   the table header (header.ts, 56 bytes), then
+//   header block   the table header (header.ts, 56 bytes; its spare byte 50
+//                  is 1: the tokenizer's flush then counts into the summary), then
 //                  56 m         u32  keys tracked at most
 //                  60 heap      u32  address of heap entry 0
 //                  64 inserted  f64  I: the sum of every increment
@@ -32,7 +33,7 @@
 // is full. Decrements (SpaceSaving±) are applied to tracked keys only.
 
 import { scratch, blockAlloc, blockCost } from "./heap";
-import { MODE_POOLED, tableOf, groupsOf, itemsOf, growthLeftOf, seedOf, touch, setLayout, setMode, setSeed, setTable, setGroups, capacityOf, layoutOf } from "./header";
+import { MODE_POOLED, tableOf, groupsOf, itemsOf, setItems, growthLeftOf, setGrowthLeft, tombstonesOf, setTombstones, seedOf, touch, setLayout, setMode, setSeed, setTable, setGroups, capacityOf, layoutOf, arenaOf, arenaUsedOf, setArenaUsed, garbageOf, setGarbage } from "./header";
 import { STR64, strideOf } from "./layout";
 import { findSlot, claimSlot, erase, slotAt, slotIndex, rehashInPlace, resetTable, nextFull, slotAddr, isStr, EMPTY_GROUP } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
@@ -95,7 +96,43 @@ export function topNew(layout: i32, seedLo: u32, seedHi: u32): usize {
   setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
   setTable(t, EMPTY_GROUP);
   setGroups(t, 1);
+  store<u8>(t, 1, 50);
   return t;
+}
+
+/** Whether the header at `t` is a summary's (tokens.ts flushes into it with topIncr). */
+// @ts-ignore: decorator
+@inline export function isTopK(t: usize): bool {
+  return load<u8>(t, 50) == 1;
+}
+
+/**
+ * Copies the summary `src` into `dst`, a new one of the same capacity in the
+ * same instance whose arena JS has made room for src's (a backup taken
+ * before a call that cannot be undone step by step, swapped back on failure).
+ */
+export function topCopy(dst: usize, src: usize): void {
+  const from = tableOf(src);
+  const to = tableOf(dst);
+  memory.copy(to, from, topTableBytes(topCapOf(src)));
+  // Heap entries name their slots by address.
+  const n = itemsOf(src);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = entryAt(dst, i);
+    store<u32>(e, load<u32>(e, 16) - <u32>from + <u32>to, 16);
+  }
+  const used = arenaUsedOf(src);
+  if (used != 0) memory.copy(arenaOf(dst), arenaOf(src), used);
+  setItems(dst, n);
+  setTombstones(dst, tombstonesOf(src));
+  setGrowthLeft(dst, growthLeftOf(src));
+  setArenaUsed(dst, used);
+  setGarbage(dst, garbageOf(src));
+  setSeed(dst, seedOf(src));
+  setTotal(dst, totalOf(src));
+  setFloor(dst, floorOf(src));
+  setDeleted(dst, deletedOf(src));
+  touch(dst);
 }
 
 /**

@@ -11,6 +11,7 @@ import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
+import { TokenCounter, checkBytes, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
 
 /** A decrement beyond the key's estimate (assembly/topk.ts). */
 const ERR_BELOW = -10;
@@ -386,6 +387,27 @@ export abstract class TopKBase<K extends string | number> {
   /** @internal A new empty summary of the same capacity in pool `c`. */
   protected abstract _sibling(c: Pool): TopKBase<K>;
 
+  /**
+   * @internal A copy of this summary in its pool, taken before a call that
+   * cannot be undone step by step (an eviction cannot be taken back): on
+   * failure the call swaps it back in. Costs a copy of the table block.
+   */
+  protected _backup(): this {
+    const c = this._pool();
+    const copy = this._sibling(c) as this;
+    try {
+      const used = c.ex.arena_bytes(this._t) >>> 0;
+      if (used > 0 && c.ex.arena_grow(copy._t, used, MAX_MEMORY_BYTES) === ERR_MEMORY) {
+        throw memoryError(this._name, c.ex.refused_bytes(), MAX_MEMORY_BYTES);
+      }
+      c.ex.topk_copy(copy._t, this._t);
+    } catch (e) {
+      copy.dispose();
+      throw isTrap(e) ? memoryError(this._name, 2 * c.ex.held_bytes(this._t), MAX_MEMORY_BYTES, e) : e;
+    }
+    return copy;
+  }
+
   /** @internal Loads checked entries into this new, empty summary; a bad entry is a TypeError. */
   _fill(entries: ArrayLike<readonly [K, number, number]>, inserted: number, deleted: number, floor: number): void {
     for (let i = 0; i < entries.length; i++) {
@@ -497,6 +519,62 @@ export class TopK extends TopKBase<string> {
     if (n > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got one of ${n} bytes`);
     c.view().set(buf.subarray(0, n), c.scratch);
     return n;
+  }
+
+  /**
+   * Counts the tokens of `bytes` (UTF-8 text) as CounterMap#countTokens
+   * does (same options: separators, lowercase), in one wasm pass; returns how
+   * many. Atomic: invalid UTF-8, a token longer than 32 KiB or a total past
+   * 2^53 - 1 throws with the summary as it was (it is copied first and the
+   * copy swapped back on failure).
+   */
+  countTokens(bytes: Uint8Array, options?: TokenOptions): number {
+    const c = this._pool();
+    checkBytes(bytes, 'TopK#countTokens');
+    const opts = parseTokenOptions(options, 'TopK#countTokens');
+    if (bytes.length === 0) return 0;
+    const backup = this._backup();
+    try {
+      return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'TopK#countTokens');
+    } catch (e) {
+      c.ex.topk_swap(this._t, backup._t);
+      throw e;
+    } finally {
+      backup.dispose();
+    }
+  }
+
+  /** @internal The summary as the tokenizer's target (tokens.ts): it never undoes (the backup does), so it offers no core for a negative pass. */
+  private _tokenSink(): TokenSink {
+    return {
+      _alive: () => void this._pool(),
+      _table: () => this._t,
+      _coreFor: (create) => (create ? this._pool() : null),
+      _recover: (code) => {
+        if (code === ERR_OVERFLOW) return new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
+        if (code !== ERR_ARENA) return new Error(`TopK: unexpected core status ${code}`);
+        try {
+          this._room(this._c!.ex.arena_need());
+          return null;
+        } catch (e) {
+          return e;
+        }
+      },
+      _incrBytes: (key, by) => {
+        if (key.length > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got a token of ${key.length} bytes`);
+        const c = this._pool();
+        for (;;) {
+          c.view().set(key, c.scratch);
+          const r = c.ex.topk_str_incr(this._t, c.scratch, key.length, by);
+          if (r >= 0) return r;
+          if (r === ERR_ARENA) this._room(c.ex.arena_need());
+          else this._fail(r, '(a long token)');
+        }
+      },
+      _maybeShrink: () => {},
+      _hasCore: () => true,
+      _releaseIfEmpty: () => {},
+    };
   }
 
   /** @internal */

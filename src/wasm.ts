@@ -98,6 +98,7 @@ export interface CoreExports {
   topk_init(t: number, capacity: number, maxBytes: number): number;
   topk_table_bytes(capacity: number): number;
   topk_swap(a: number, b: number): void;
+  topk_copy(dst: number, src: number): void;
   topk_capacity(t: number): number;
   topk_inserted(t: number): number;
   topk_deleted(t: number): number;

@@ -458,3 +458,49 @@ describe('memory', () => {
     expect([...top].length).toBe(3);
   });
 });
+
+describe('countTokens', () => {
+  const enc = new TextEncoder();
+
+  it('counts as incr of each token would, with the same options as CounterMap', () => {
+    const r = new Rng(61);
+    const z = zipf(r, 3000, 1.1);
+    const dict = words(r, 3000);
+    const parts: string[] = [];
+    for (let i = 0; i < 60_000; i++) parts.push(dict[z()]!.replace(/[\s]/g, ''), r.chance(0.1) ? '\n' : ' ');
+    const text = enc.encode(parts.join(''));
+    const a = new TopK({ capacity: 64 });
+    const exact = new CounterMap();
+    const tokens = exact.countTokens(text);
+    expect(a.countTokens(text)).toBe(tokens);
+    // The flush adds each distinct token of a segment once, with its count:
+    // the same multiset as one incr per token, so the guarantees hold.
+    checkGuarantees(a, new Map(exact.entries()), tokens, 0);
+    const lower = new TopK({ capacity: 8 });
+    lower.countTokens(enc.encode('The the THE a, b; the'), { lowercase: true, separators: ' ,;' });
+    expect(lower.mostCommon(1)).toEqual([['the', 4]]);
+  });
+
+  it('is atomic: bad UTF-8 or an oversized token leaves the summary exactly as it was', () => {
+    const top = new TopK({ capacity: 4 });
+    top.countTokens(enc.encode('alpha beta gamma delta epsilon alpha a-much-longer-token-than-eight alpha'));
+    const before = top.snapshot();
+    const version = [...top.entries()];
+    const bad = enc.encode('zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon ' + 'x'.repeat(100));
+    const withBad = new Uint8Array(bad.length + 2);
+    withBad.set(bad);
+    withBad[bad.length] = 0x20;
+    withBad[bad.length + 1] = 0xc3;
+    expect(() => top.countTokens(withBad)).toThrow(/invalid UTF-8 at byte/);
+    expect(top.snapshot()).toEqual(before);
+    const huge = enc.encode('ok ' + 'y'.repeat(40_000) + ' ok');
+    expect(() => top.countTokens(huge)).toThrow(/at most 32768 bytes/);
+    expect(top.snapshot()).toEqual(before);
+    expect([...top.entries()]).toEqual(version);
+    expect(() => top.countTokens('text' as never)).toThrow(TypeError);
+    // A token of exactly 32 KiB goes through the long-token path and is tracked.
+    const edge = 'z'.repeat(32768);
+    top.countTokens(enc.encode(`${edge} ${edge}`));
+    expect(top.get(edge)).toBeGreaterThanOrEqual(2);
+  });
+});
