@@ -60,6 +60,13 @@ export interface TopKBounds {
   upper: number;
 }
 
+/**
+ * The pool the next summary is made in, when it must share one with another
+ * (a merge's result and a backup are swapped with the original, header for
+ * header, inside one instance); null: wherever new tables go.
+ */
+let siblingPool: Pool | null = null;
+
 function isTrap(e: unknown): boolean {
   return e instanceof WebAssembly.RuntimeError;
 }
@@ -109,8 +116,11 @@ export abstract class TopKBase<K extends string | number> {
   protected abstract _refKey(index: number): K;
 
   /** @internal */
-  constructor(options: TopKOptions, layout: number, name: string, pool: Pool = poolForNewTable()) {
+  constructor(options: TopKOptions, layout: number, name: string) {
+    const sibling = siblingPool;
+    siblingPool = null;
     const m = checkCapacity(options, name);
+    const pool = sibling ?? poolForNewTable();
     let t: number;
     try {
       t = pool.ex.topk_new(layout, nextSeedWord(), nextSeedWord()) >>> 0;
@@ -482,8 +492,8 @@ function load<K extends string | number, T extends TopKBase<K>>(make: (capacity:
  * most N/m apart.
  */
 export class TopK extends TopKBase<string> {
-  constructor(options: TopKOptions, /** @internal */ pool?: Pool) {
-    super(options, LAYOUT_STR64, 'TopK', pool);
+  constructor(options: TopKOptions) {
+    super(options, LAYOUT_STR64, 'TopK');
   }
 
   /** @internal */
@@ -502,7 +512,8 @@ export class TopK extends TopKBase<string> {
 
   /** @internal */
   protected _sibling(c: Pool): TopK {
-    return new TopK({ capacity: this.capacity }, c);
+    siblingPool = c;
+    return new TopK({ capacity: this.capacity });
   }
 
   /** @internal */
@@ -663,8 +674,8 @@ export class TopK extends TopKBase<string> {
 
 /** The heavy hitters of a stream of integer keys (any safe integer) in bounded memory; as TopK. */
 export class IntTopK extends TopKBase<number> {
-  constructor(options: TopKOptions, /** @internal */ pool?: Pool) {
-    super(options, LAYOUT_INT64, 'IntTopK', pool);
+  constructor(options: TopKOptions) {
+    super(options, LAYOUT_INT64, 'IntTopK');
   }
 
   /** @internal */
@@ -683,7 +694,8 @@ export class IntTopK extends TopKBase<number> {
 
   /** @internal */
   protected _sibling(c: Pool): IntTopK {
-    return new IntTopK({ capacity: this.capacity }, c);
+    siblingPool = c;
+    return new IntTopK({ capacity: this.capacity });
   }
 
   /** @internal */
