@@ -761,5 +761,7 @@ export class IntTopK extends TopKBase<number> {
   }
 }
 
+/** @internal Snapshot kinds (topk-snapshot.ts). */
 export const KIND_TOPK = 3;
+/** @internal */
 export const KIND_INT_TOPK = 4;

@@ -3,7 +3,7 @@
 // merges and snapshots; bad input changes nothing.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CounterMap, IntTopK, TopK } from '../src/index.js';
+import { CounterMap, IntTopK, TopK, memoryStats } from '../src/index.js';
 import { Rng } from './helpers/model.js';
 
 type Top = TopK | IntTopK;
@@ -445,6 +445,27 @@ describe('memory', () => {
     top.dispose();
     expect(map.snapshot()).toEqual(before[0]);
     expect(other.snapshot()).toEqual(before[1]);
+  });
+
+  it('dispose() gives the table, heap and arena back to the pool; merges and countTokens leave no blocks behind', () => {
+    const before = memoryStats().poolBytesInUse;
+    const made: TopK[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = new TopK({ capacity: 100 });
+      for (let j = 0; j < 300; j++) t.incr(`a key longer than eight ${(j * 7) % 150}`);
+      const copy = TopK.fromSnapshot(t.snapshot());
+      t.merge(copy);
+      copy.dispose();
+      t.countTokens(new TextEncoder().encode('some more words than eight bytes, and short ones'));
+      made.push(t);
+    }
+    const held = memoryStats().poolBytesInUse - before;
+    expect(held).toBeGreaterThan(200 * made[0]!.stats().bytes * 0.9);
+    for (const t of made) t.dispose();
+    // What stays until the garbage collector reclaims them: one 96-byte
+    // header block per summary made (the 200, their merge siblings, backups
+    // and snapshot copies), never a table.
+    expect(memoryStats().poolBytesInUse - before).toBeLessThanOrEqual(200 * 4 * 96);
   });
 
   it('iteration throws after a change', () => {
