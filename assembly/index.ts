@@ -491,3 +491,40 @@ export function tally_undo(t: usize, by: f64): void {
 // ---- a pool into a smaller memory (compact.ts) --------------------------------
 
 export { heap_top, heap_adopt, heap_cut, heap_check } from "./compact";
+
+// ---- bounded summaries: Space-Saving (topk.ts) ---------------------------------
+
+import { topNew, topInit, topSwap, topIncr, topFind, topEstimate, topError, topGet, topDecrAt, topPut, topSetTotals, topRead, topChunk, topCapOf, insertedOf, floorOf, deletedOf, topTableBytes, topCopy } from "./topk";
+
+export function topk_new(layout: i32, seedLo: u32, seedHi: u32): usize { return topNew(layout, seedLo, seedHi); }
+export function topk_init(t: usize, m: u32, maxBytes: f64): f64 { return topInit(t, m, maxBytes); }
+export function topk_table_bytes(m: u32): f64 { return <f64>topTableBytes(m); }
+export function topk_swap(a: usize, b: usize): void { topSwap(a, b); }
+export function topk_copy(dst: usize, src: usize): void { topCopy(dst, src); }
+export function topk_capacity(t: usize): u32 { return topCapOf(t); }
+export function topk_inserted(t: usize): f64 { return insertedOf(t); }
+export function topk_deleted(t: usize): f64 { return deletedOf(t); }
+export function topk_floor(t: usize): f64 { return floorOf(t); }
+export function topk_set_totals(t: usize, inserted: f64, deleted: f64, floor: f64): void { topSetTotals(t, inserted, deleted, floor); }
+export function topk_int_incr(t: usize, key: f64, by: f64): f64 {
+  if (!isSafe(key)) return ERR_KEY;
+  return topIncr<i64>(t, <i64>key, 0, 0, by);
+}
+export function topk_str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 { return topIncr<u64>(t, <i64>packKey(ptr, len), ptr, len, by); }
+export function topk_short_incr(t: usize, lo: u32, hi: u32, by: f64): f64 { return topIncr<u64>(t, <i64>shortKey(lo, hi), 0, 0, by); }
+export function topk_int_get(t: usize, key: f64): f64 { return isSafe(key) ? topGet<i64>(t, <i64>key, 0, 0) : 0; }
+export function topk_str_get(t: usize, ptr: usize, len: u32): f64 { return topGet<u64>(t, <i64>packKey(ptr, len), ptr, len); }
+export function topk_short_get(t: usize, lo: u32, hi: u32): f64 { return topGet<u64>(t, <i64>shortKey(lo, hi), 0, 0); }
+export function topk_int_find(t: usize, key: f64): usize { return isSafe(key) ? topFind<i64>(t, <i64>key, 0, 0) : 0; }
+export function topk_str_find(t: usize, ptr: usize, len: u32): usize { return topFind<u64>(t, <i64>packKey(ptr, len), ptr, len); }
+export function topk_estimate(t: usize, s: usize): f64 { return topEstimate(t, s); }
+export function topk_error(t: usize, s: usize): f64 { return topError(t, s); }
+export function topk_decr_at(t: usize, s: usize, by: f64): f64 {
+  return layoutOf(t) == INT64 ? topDecrAt<i64>(t, s, by) : topDecrAt<u64>(t, s, by);
+}
+export function topk_int_put(t: usize, key: f64, est: f64, err: f64): f64 { return topPut<i64>(t, <i64>key, 0, 0, est, err); }
+export function topk_str_put(t: usize, ptr: usize, len: u32, est: f64, err: f64): f64 { return topPut<u64>(t, <i64>packKey(ptr, len), ptr, len, est, err); }
+export function topk_read(t: usize, cursor: u32): u32 {
+  return layoutOf(t) == INT64 ? topRead<i64>(t, cursor) : topRead<u64>(t, cursor);
+}
+export function topk_chunk(): u32 { return topChunk; }

@@ -322,7 +322,7 @@ export function insertUnique<K, C>(t: usize, h: u64): u32 {
  * entry at the first free slot of its probe sequence, swapping with a marked
  * entry when that is where it lands and placing the displaced one next.
  */
-function rehashInPlace<K, C>(t: usize): void {
+export function rehashInPlace<K, C>(t: usize): void {
   const groups = groupsOf(t);
   const cap = capacityOf(t);
   for (let g: u32 = 0; g < groups; g++) markFullAsDeleted(groupAt<K, C>(t, g));

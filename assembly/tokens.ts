@@ -59,6 +59,7 @@ import { incr, DONE_REBUILD, ERR_KEY } from "./ops";
 import { setSeparatorSet, sepLo, sepHi, sepMask16, isSepByte, firstLanes, lowerInPlace } from "./scan";
 import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount, takeRefused } from "./tally";
 import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
+import { isTopK, topIncr } from "./topk";
 
 /** The piece is not UTF-8: tokenErrAt is the offset of the first bad byte. */
 // @ts-ignore: decorator
@@ -101,6 +102,20 @@ function applyEntries<C>(t: usize, from: u32, to: u32, by: f64): f64 {
   return 0;
 }
 
+/** applyEntries for a bounded summary (topk.ts): steps are never negative there. */
+function applyTopK(t: usize, from: u32, to: u32, by: f64): f64 {
+  for (let j = from; j < to; j++) {
+    const p = entryPtr(j);
+    const len = entryLen(j);
+    const r = topIncr<u64>(t, <i64>packKey(p, len), p, len, by * <f64>entryCount(j));
+    if (r < 0) {
+      tallyLoad(entries, j);
+      return r;
+    }
+  }
+  return 0;
+}
+
 /**
  * Puts the tallied segment (from flushNext on) into the table (u32 or f64
  * counts, as the table's layout says). Returns 0, or the table's code with flushNext at
@@ -108,7 +123,7 @@ function applyEntries<C>(t: usize, from: u32, to: u32, by: f64): f64 {
  */
 export function flush(t: usize, by: f64): f64 {
   if (takeRefused()) return ERR_KEY;
-  const r = layoutOf(t) == STR64 ? applyEntries<f64>(t, flushNext, entries, by) : applyEntries<u32>(t, flushNext, entries, by);
+  const r = isTopK(t) ? applyTopK(t, flushNext, entries, by) : layoutOf(t) == STR64 ? applyEntries<f64>(t, flushNext, entries, by) : applyEntries<u32>(t, flushNext, entries, by);
   if (r == 0) tallyClear();
   return r;
 }
@@ -116,8 +131,11 @@ export function flush(t: usize, by: f64): f64 {
 /** Takes back the entries of an interrupted flush that went in, and empties the tally. */
 export function undoTally(t: usize, by: f64): void {
   const n = flushNext;
-  if (layoutOf(t) == STR64) applyEntries<f64>(t, 0, n, -by);
-  else applyEntries<u32>(t, 0, n, -by);
+  // A bounded summary cannot take an eviction back: JS restores its backup.
+  if (!isTopK(t)) {
+    if (layoutOf(t) == STR64) applyEntries<f64>(t, 0, n, -by);
+    else applyEntries<u32>(t, 0, n, -by);
+  }
   tallyClear();
 }
 

@@ -8,7 +8,7 @@
 // mnemonist and @remusao/counter are devDependencies: after `npm i tophash`
 // they are absent, so they load by dynamic import and are skipped (with a
 // note) when missing.
-import { CounterMap, IntCounterMap } from 'tophash';
+import { CounterMap, IntCounterMap, IntTopK, TopK } from 'tophash';
 
 interface MultiSetLike<K> {
   add(key: K, count?: number): unknown;
@@ -213,5 +213,5 @@ export function intContenders(libs: Libs): Contender<Int32Array, number>[] {
 
 /** Frees a counter's memory now when it can (tophash), else leaves it to the GC. */
 export function release(counter: unknown): void {
-  if (counter instanceof CounterMap || counter instanceof IntCounterMap) counter.dispose();
+  if (counter instanceof CounterMap || counter instanceof IntCounterMap || counter instanceof TopK || counter instanceof IntTopK) counter.dispose();
 }

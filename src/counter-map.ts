@@ -18,8 +18,8 @@ function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
 // form in a slot, assembly/keys.ts), written here instead of into scratch:
 // lo holds chars 0-3, hi chars 4-6 and the length in its top byte (or chars
 // 4-7 for an 8-char key, whose last char is then never below 8).
-let packLo = 0;
-let packHi = 0;
+export let packLo = 0;
+export let packHi = 0;
 
 /**
  * Packs a short ASCII key into packLo/packHi; false for any other key.
@@ -29,7 +29,7 @@ let packHi = 0;
  * charCodeAt loop writing a Uint8Array 22.1, TextEncoder.encodeInto per key
  * 66.9.
  */
-function pack(key: string): boolean {
+export function pack(key: string): boolean {
   const n = key.length;
   if (n > 8) return false;
   let a = 0;
@@ -159,7 +159,7 @@ function releaseBatch(batch: EncodedBatch): void {
   spareBytes = batch.bytes;
 }
 
-function checkStringKey(key: unknown, where = 'CounterMap key'): void {
+export function checkStringKey(key: unknown, where = 'CounterMap key'): void {
   if (typeof key !== 'string') throw new TypeError(`${where} must be a string, got ${describe(key)}`);
 }
 

@@ -9,7 +9,7 @@ import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys<K extends number = number> = ArrayLike<K> | Iterable<K> | Int32Array | Uint32Array | Float64Array;
 
-function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
+export function checkIntKey(key: unknown, where = 'IntCounterMap key'): void {
   if (typeof key !== 'number' || Number.isNaN(key)) {
     throw new TypeError(`${where} must be a safe integer, got ${describe(key)}`);
   }

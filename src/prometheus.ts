@@ -4,6 +4,7 @@
 import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client';
 import type { CounterMap } from './counter-map.js';
 import type { IntCounterMap } from './int-counter-map.js';
+import type { IntTopK, TopK } from './topk.js';
 import type { CounterMapStats } from './types.js';
 import { loadPromClient } from './load-prom-client.cjs';
 import { memoryStats, type MemoryStats } from './memory-stats.js';
@@ -12,8 +13,8 @@ import { memoryStats, type MemoryStats } from './memory-stats.js';
 // import itself with an install hint, not the first scrape.
 const prom = loadPromClient();
 
-/** A map trackMaps can report on. */
-export type TrackedMap = CounterMap | IntCounterMap;
+/** A map (or bounded TopK summary) trackMaps can report on. */
+export type TrackedMap = CounterMap | IntCounterMap | TopK | IntTopK;
 
 /** Name (the `map` label) → map. */
 export type TrackedMaps = Readonly<Record<string, TrackedMap>>;
@@ -90,7 +91,7 @@ function describe(v: unknown): string {
  */
 function isTophashMap(v: unknown): v is TrackedMap {
   const tag = Object.prototype.toString.call(v);
-  return (tag === '[object CounterMap]' || tag === '[object IntCounterMap]') && typeof (v as TrackedMap).stats === 'function';
+  return (tag === '[object CounterMap]' || tag === '[object IntCounterMap]' || tag === '[object TopK]' || tag === '[object IntTopK]') && typeof (v as TrackedMap).stats === 'function';
 }
 
 function checkMaps(maps: unknown, from: string): TrackedMaps {
@@ -98,11 +99,11 @@ function checkMaps(maps: unknown, from: string): TrackedMaps {
   // entries, so taking it would silently track nothing.
   const proto: unknown = maps === null || typeof maps !== 'object' ? undefined : Object.getPrototypeOf(maps);
   if (proto !== Object.prototype && proto !== null) {
-    throw new TypeError(`trackMaps: ${from} must be an object of name → CounterMap | IntCounterMap, got ${describe(maps)}`);
+    throw new TypeError(`trackMaps: ${from} must be an object of name → CounterMap | IntCounterMap | TopK | IntTopK, got ${describe(maps)}`);
   }
   for (const [name, map] of Object.entries(maps as object)) {
     if (!isTophashMap(map)) {
-      throw new TypeError(`trackMaps: ${from}[${JSON.stringify(name)}] must be a CounterMap or IntCounterMap, got ${describe(map)}`);
+      throw new TypeError(`trackMaps: ${from}[${JSON.stringify(name)}] must be a CounterMap, IntCounterMap, TopK or IntTopK, got ${describe(map)}`);
     }
   }
   return maps as TrackedMaps;
@@ -121,7 +122,11 @@ function read(map: TrackedMap): Reading {
   // no public "disposed" flag to test first: a scrape must never fail, so a
   // disposed map reads as zero. (A try/catch costs nothing when it does not throw.)
   try {
-    return map.stats();
+    const s = map.stats();
+    // A TopK's table is sized once for its capacity: entries are its tracked
+    // keys, capacity_slots its capacity, and it is never rebuilt.
+    if ('errorBound' in s) return { size: s.size, capacity: s.capacity, tombstones: 0, bytes: s.bytes, loadFactor: s.size / s.capacity, rebuilds: 0 };
+    return s;
   } catch {
     return ZERO;
   }

@@ -101,6 +101,31 @@ export interface CoreExports {
   heap_adopt(pages: number): number;
   heap_cut(top: number, inUse: number): void;
   heap_check(): number;
+  topk_new(layout: number, seedLo: number, seedHi: number): number;
+  topk_init(t: number, capacity: number, maxBytes: number): number;
+  topk_table_bytes(capacity: number): number;
+  topk_swap(a: number, b: number): void;
+  topk_copy(dst: number, src: number): void;
+  topk_capacity(t: number): number;
+  topk_inserted(t: number): number;
+  topk_deleted(t: number): number;
+  topk_floor(t: number): number;
+  topk_set_totals(t: number, inserted: number, deleted: number, floor: number): void;
+  topk_int_incr(t: number, key: number, by: number): number;
+  topk_str_incr(t: number, ptr: number, len: number, by: number): number;
+  topk_short_incr(t: number, lo: number, hi: number, by: number): number;
+  topk_int_get(t: number, key: number): number;
+  topk_str_get(t: number, ptr: number, len: number): number;
+  topk_short_get(t: number, lo: number, hi: number): number;
+  topk_int_find(t: number, key: number): number;
+  topk_str_find(t: number, ptr: number, len: number): number;
+  topk_estimate(t: number, slot: number): number;
+  topk_error(t: number, slot: number): number;
+  topk_decr_at(t: number, slot: number, by: number): number;
+  topk_int_put(t: number, key: number, est: number, err: number): number;
+  topk_str_put(t: number, ptr: number, len: number, est: number, err: number): number;
+  topk_read(t: number, cursor: number): number;
+  topk_chunk(): number;
 }
 
 /**

@@ -226,20 +226,20 @@ describe('trackMaps: bad arguments', () => {
   const register = new Registry();
   const bad = trackMaps as (maps: unknown, options?: unknown) => () => void;
   it.each([
-    ['null', null, /maps must be an object of name → CounterMap \| IntCounterMap, got null/],
+    ['null', null, /maps must be an object of name → CounterMap \| IntCounterMap \| TopK \| IntTopK, got null/],
     ['a number', 5, /maps must be an object.*got number 5/],
     ['an array', [new CounterMap()], /maps must be an object.*got an array/],
     ['a Map of maps (not a record)', new Map([['a', new CounterMap()]]), /maps must be an object.*got an object \(\[object Map\]\)/],
-    ['a plain Map as a value', { a: new Map() }, /maps\["a"\] must be a CounterMap or IntCounterMap, got an object \(\[object Map\]\)/],
-    ['a string as a value', { a: 'words' }, /maps\["a"\] must be a CounterMap or IntCounterMap, got string "words"/],
-    ['a look-alike with a stats() method', { a: { stats: () => ({}) } }, /maps\["a"\] must be a CounterMap or IntCounterMap/],
+    ['a plain Map as a value', { a: new Map() }, /maps\["a"\] must be a CounterMap, IntCounterMap, TopK or IntTopK, got an object \(\[object Map\]\)/],
+    ['a string as a value', { a: 'words' }, /maps\["a"\] must be a CounterMap, IntCounterMap, TopK or IntTopK, got string "words"/],
+    ['a look-alike with a stats() method', { a: { stats: () => ({}) } }, /maps\["a"\] must be a CounterMap, IntCounterMap, TopK or IntTopK/],
   ])('maps = %s: TypeError', (_what, maps, message) => {
     expect(() => bad(maps, { register })).toThrow(TypeError);
     expect(() => bad(maps, { register })).toThrow(message);
   });
 
   it('a function returning a bad value: TypeError at the call, not at the first scrape', () => {
-    expect(() => bad(() => ({ a: 1 }), { register })).toThrow(/maps\(\)\["a"\] must be a CounterMap or IntCounterMap, got number 1/);
+    expect(() => bad(() => ({ a: 1 }), { register })).toThrow(/maps\(\)\["a"\] must be a CounterMap, IntCounterMap, TopK or IntTopK, got number 1/);
     expect(() => bad(() => null, { register })).toThrow(TypeError);
     // Records with a null prototype are records too.
     stops.push(bad(Object.assign(Object.create(null) as object, { a: new CounterMap() }), { register: new Registry() }));
