@@ -4,11 +4,12 @@
 //
 //   header block   the table header (header.ts, 60 bytes; its spare byte 50
 //                  is 1: the tokenizer's flush then counts into the summary), then
-//                  64 m         u32  keys tracked at most
-//                  68 heap      u32  address of heap entry 0
-//                  72 inserted  f64  I: the sum of every increment
-//                  80 floor     f64  no untracked key was counted more than this
-//                  88 deleted   f64  D: the sum of every decrement (N = I - D)
+//                  60 m         u32  keys tracked at most
+//                  64 heap      u32  address of heap entry 0
+//                  68 inserted  f64  I: the sum of every increment
+//                  76 floor     f64  no untracked key was counted more than this
+//                  84 deleted   f64  D: the sum of every decrement (N = I - D)
+//                  (92 bytes: with the allocator's 4, a 96-byte block)
 //   table block    groups [16 control bytes][16 slots of K key | u32 heap index | pad]
 //                  then the heap: m entries [f64 estimate][f64 error][u32 slot address][pad]
 //
@@ -43,7 +44,7 @@ import { keyAddr, keyLength } from "./entries";
 import { ERR_ARENA, ERR_OVERFLOW, ERR_MEMORY, MAX_SAFE } from "./ops";
 
 // @ts-ignore: decorator
-@inline export const TOPK_HEADER_BYTES: u32 = 96;
+@inline export const TOPK_HEADER_BYTES: u32 = 92;
 // @ts-ignore: decorator
 @inline const HEAP_ENTRY: usize = 24;
 /** A key to insert is already tracked (a snapshot listing a key twice). */
@@ -54,21 +55,21 @@ import { ERR_ARENA, ERR_OVERFLOW, ERR_MEMORY, MAX_SAFE } from "./ops";
 @inline export const ERR_BELOW: f64 = -10;
 
 // @ts-ignore: decorator
-@inline export function topCapOf(t: usize): u32 { return load<u32>(t, 64); }
+@inline export function topCapOf(t: usize): u32 { return load<u32>(t, 60); }
 // @ts-ignore: decorator
-@inline function heapOf(t: usize): usize { return <usize>load<u32>(t, 68); }
+@inline function heapOf(t: usize): usize { return <usize>load<u32>(t, 64); }
 // @ts-ignore: decorator
-@inline export function insertedOf(t: usize): f64 { return load<f64>(t, 72); }
+@inline export function insertedOf(t: usize): f64 { return load<f64>(t, 68); }
 // @ts-ignore: decorator
-@inline export function setInserted(t: usize, v: f64): void { store<f64>(t, v, 72); }
+@inline export function setInserted(t: usize, v: f64): void { store<f64>(t, v, 68); }
 // @ts-ignore: decorator
-@inline export function floorOf(t: usize): f64 { return load<f64>(t, 80); }
+@inline export function floorOf(t: usize): f64 { return load<f64>(t, 76); }
 // @ts-ignore: decorator
-@inline export function setFloor(t: usize, v: f64): void { store<f64>(t, v, 80); }
+@inline export function setFloor(t: usize, v: f64): void { store<f64>(t, v, 76); }
 // @ts-ignore: decorator
-@inline export function deletedOf(t: usize): f64 { return load<f64>(t, 88); }
+@inline export function deletedOf(t: usize): f64 { return load<f64>(t, 84); }
 // @ts-ignore: decorator
-@inline export function setDeleted(t: usize, v: f64): void { store<f64>(t, v, 88); }
+@inline export function setDeleted(t: usize, v: f64): void { store<f64>(t, v, 84); }
 
 // @ts-ignore: decorator
 @inline function entryAt(t: usize, i: u32): usize { return heapOf(t) + <usize>i * HEAP_ENTRY; }
@@ -147,8 +148,8 @@ export function topInit(t: usize, m: u32, maxBytes: f64): f64 {
   const stride = strideOf(STR64);
   for (let g: usize = 0; g < <usize>groups; g++) v128.store(at + g * stride, i8x16.splat(0));
   resetTable(t, at, groups);
-  store<u32>(t, m, 64);
-  store<u32>(t, <u32>(at + <usize>groups * stride), 68);
+  store<u32>(t, m, 60);
+  store<u32>(t, <u32>(at + <usize>groups * stride), 64);
   setInserted(t, 0);
   setFloor(t, 0);
   setDeleted(t, 0);
