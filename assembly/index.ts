@@ -5,10 +5,11 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { tableOf, groupsOf, seedOf, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
+import { setHashKey } from "./hash";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
@@ -23,10 +24,14 @@ import {
 
 export function scratch_ptr(): usize { return scratch; }
 export function scratch_bytes(): u32 { return SCRATCH_BYTES; }
+/** The process's secret hash key (hash.ts): JS gives the same one to every instance. */
+export function set_hash_key(a: u32, b: u32, c: u32, d: u32): void {
+  setHashKey((<u64>b << 32) | <u64>a, (<u64>d << 32) | <u64>c);
+}
 
 // ---- tables: making, resizing, freeing (lifecycle.ts) -------------------------
 
-export function header_new(layout: i32, seedLo: u32, seedHi: u32): usize { return headerNew(layout, seedLo, seedHi); }
+export function header_new(layout: i32): usize { return headerNew(layout); }
 export function header_free(t: usize): void { headerFree(t); }
 export function table_release(t: usize): void { tableRelease(t); }
 export function table_resize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 { return tableResize(t, layout, groups, maxBytes); }
@@ -37,8 +42,8 @@ export function arena_need(): u32 { return arenaNeed; }
 export function held_bytes(t: usize): f64 { return heldBytes(t); }
 export function refused_bytes(): f64 { return refusedBytes; }
 export function heap_in_use(): f64 { return <f64>heapInUse; }
-export function own_init(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
-  return ownInit(layout, groups, seedLo, seedHi, arenaBytes, pages);
+export function own_init(layout: i32, groups: u32, arenaBytes: u32, pages: u32): usize {
+  return ownInit(layout, groups, arenaBytes, pages);
 }
 export function own_bytes_needed(layout: i32, groups: u32, arenaBytes: u32): f64 { return ownBytesNeeded(layout, groups, arenaBytes); }
 
@@ -272,12 +277,6 @@ export function table_version(t: usize): u32 { return versionOf(t); }
 export function table_rebuilds(t: usize): u32 { return rebuildsOf(t); }
 export function bump_version(t: usize): void { touch(t); }
 export function count_rebuild(t: usize): void { countRebuild(t); }
-// A table moved to another instance keeps its seed: the entries then arrive in
-// the new table's hash order, so its inserts walk memory sequentially.
-export function seed_lo(t: usize): u32 { return <u32>seedOf(t); }
-export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
-/** Sets an empty table's seed (a table moved back into its pool). */
-export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
 export function advice(t: usize): bool {
   const l = layoutOf(t);
   if (l == INT32) return rebuildAdvised<i32, u32>(t);

@@ -8,7 +8,7 @@
 // and JS reports the error. The maxBytes budget is checked here, up front.
 
 import {
-  HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf, setSeed,
+  HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf,
   arenaOf, setArena, arenaUsedOf, setArenaUsed, arenaCapOf, setArenaCap, garbageOf, setGarbage, touch, countRebuild,
   setItems, setTombstones, setGrowthLeft, setTable, setGroups,
 } from "./header";
@@ -56,12 +56,11 @@ export function heldBytes(t: usize): f64 {
 }
 
 /** A new, empty pooled table: only its header. Traps if the engine refuses memory. */
-export function headerNew(layout: i32, seedLo: u32, seedHi: u32): usize {
+export function headerNew(layout: i32): usize {
   const t = blockAlloc(HEADER_BYTES);
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_POOLED);
-  setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
   noSlots(t);
   return t;
 }
@@ -219,7 +218,7 @@ export function ownBytesNeeded(layout: i32, groups: u32, arenaBytes: u32): f64 {
  * room for `arenaBytes` of keys, within `pages` of memory at most. Returns
  * the table's header, or 0 when that does not fit.
  */
-export function ownInit(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
+export function ownInit(layout: i32, groups: u32, arenaBytes: u32, pages: u32): usize {
   setOwnMaxPages(pages);
   const t = ownHeader();
   const tableAt = t + 64;
@@ -228,7 +227,6 @@ export function ownInit(layout: i32, groups: u32, seedLo: u32, seedHi: u32, aren
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_OWN);
-  setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
   resetTable(t, tableAt, groups);
   setArena(t, <usize>arenaAt);
   setArenaCap(t, <u32>(memoryEnd() - arenaAt));

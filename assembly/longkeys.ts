@@ -13,7 +13,7 @@
 //      fit), JS writes them there, and longInsert claims a slot for them.
 
 import { scratch } from "./heap";
-import { hashStart, hashLanes, hashTail } from "./hash";
+import { sipBegin, sipRun } from "./hash";
 import { claimSlot, slotAt, listCandidates } from "./table";
 import { fitsRecord, commitRecord } from "./arena";
 import { seedOf, touch } from "./header";
@@ -29,18 +29,17 @@ let longHash: u64 = 0;
 
 export function longBegin(t: usize, len: u32): void {
   longLen = len;
-  longHash = hashStart(len, seedOf(t));
+  sipBegin(seedOf(t));
 }
 
 /** Folds `n` (a multiple of 8) bytes of the key from scratch. */
 export function longUpdate(n: u32): void {
-  longHash = hashLanes(longHash, scratch, n);
+  sipRun(scratch, n, 0, false);
 }
 
 /** Folds the last `n` bytes of the key from scratch and finishes the hash. */
 export function longFinish(n: u32): void {
-  const body = n & ~7;
-  longHash = hashTail(hashLanes(longHash, scratch, body), scratch + body, n & 7);
+  longHash = sipRun(scratch, n, longLen, true);
 }
 
 /**

@@ -32,12 +32,12 @@
 // first key or count that does not fit.
 
 import { EMPTY, DELETED, GROUP_SHIFT, tagOf, matchTag, matchEmpty, matchFree, matchFull, markFullAsDeleted } from "./control";
-import { hashInt, hashBytes } from "./hash";
+import { hashInt, hashBytes, seedFor } from "./hash";
 import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
 import { isArenaKey, hashShort, NOT_INLINE } from "./keys";
 import {
   tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones, growthLeftOf, setGrowthLeft,
-  seedOf, arenaOf, layoutOf, setTable, setGroups,
+  seedOf, setSeed, arenaOf, layoutOf, setTable, setGroups,
 } from "./header";
 import { strideOf } from "./layout";
 
@@ -65,10 +65,15 @@ export function tableBytes(nGroups: u32, slotBytes: u32): u64 {
   return <u64>nGroups * (16 + 16 * <u64>slotBytes);
 }
 
-/** Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the caller). */
+/**
+ * Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the
+ * caller), with the hash seed of that many groups: entries moved in are
+ * hashed again (hash.ts says why every capacity has its own seed).
+ */
 export function resetTable(t: usize, at: usize, nGroups: u32): void {
   setTable(t, at);
   setGroups(t, nGroups);
+  setSeed(t, seedFor(nGroups));
   setItems(t, 0);
   setTombstones(t, 0);
   setGrowthLeft(t, maxLoad(nGroups << GROUP_SHIFT));
@@ -394,7 +399,7 @@ export function measureProbes<K, C>(t: usize): void {
  * instance (grow, shrink, widen). Keys keep their arena records.
  */
 export function moveEntries<K1, C1, K2, C2>(t: usize, from: usize, fromGroups: u32): void {
-  // hashOfSlot reads through `t` only for the seed and the arena, which stay.
+  // hashOfSlot reads through `t` for the seed (the new table's) and the arena (which stays).
   const stride = strideFor<K1, C1>();
   let group = from;
   for (let g: u32 = 0; g < fromGroups; g++, group += stride) {

@@ -1,5 +1,5 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
-import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader } from './pools.js';
+import { Own, Pool, poolForNewTable, freeHeader } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
@@ -167,7 +167,7 @@ export abstract class CounterMapBase<K> {
     const pool = poolForNewTable();
     let t: number;
     try {
-      t = pool.ex.header_new(this._narrowLayout, nextSeedWord(), nextSeedWord()) >>> 0;
+      t = pool.ex.header_new(this._narrowLayout) >>> 0;
     } catch (e) {
       throw memoryError(this._name, 64, this._o.maxBytes, e);
     }
@@ -317,11 +317,7 @@ export abstract class CounterMapBase<K> {
     if (slack > 0 && pages(arenaBytes + slack) <= max) arenaBytes += slack;
     const need = pages(arenaBytes);
     if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
-    // The same seed: the entries then arrive in the new table's hash order and
-    // its inserts walk memory sequentially (a new seed made every insert a
-    // cache miss: 70 against 22 ns an entry at 2M int keys).
-    const c0 = this._c!;
-    const ot = own.ex.own_init(layout, groups, c0.ex.seed_lo(this._t), c0.ex.seed_hi(this._t), arenaBytes, Math.floor(max / PAGE)) >>> 0;
+    const ot = own.ex.own_init(layout, groups, arenaBytes, Math.floor(max / PAGE)) >>> 0;
     if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
     own.refresh();
     const c = this._c!;
@@ -345,7 +341,6 @@ export abstract class CounterMapBase<K> {
     const max = this._o.maxBytes;
     try {
       if (groups > 0) {
-        ex.set_seed(homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
         this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
         if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
         home.refresh();

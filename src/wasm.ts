@@ -1,4 +1,5 @@
 import { WASM_BASE64 } from './wasm-bytes.js';
+import { HASH_KEY } from './hash-key.js';
 
 /**
  * The numeric ABI of the core (assembly/index.ts). `t` is a table: the
@@ -8,7 +9,7 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   scratch_ptr(): number;
   scratch_bytes(): number;
-  header_new(layout: number, seedLo: number, seedHi: number): number;
+  header_new(layout: number): number;
   header_free(t: number): void;
   table_release(t: number): void;
   table_resize(t: number, layout: number, groups: number, maxBytes: number): number;
@@ -19,7 +20,7 @@ export interface CoreExports {
   held_bytes(t: number): number;
   refused_bytes(): number;
   heap_in_use(): number;
-  own_init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
+  own_init(layout: number, groups: number, arenaBytes: number, pages: number): number;
   own_bytes_needed(layout: number, groups: number, arenaBytes: number): number;
   int_get(t: number, key: number): number;
   int_incr(t: number, key: number, by: number): number;
@@ -57,9 +58,6 @@ export interface CoreExports {
   table_rebuilds(t: number): number;
   bump_version(t: number): void;
   count_rebuild(t: number): void;
-  seed_lo(t: number): number;
-  seed_hi(t: number): number;
-  set_seed(t: number, lo: number, hi: number): void;
   advice(t: number): number;
   layout_id(t: number): number;
   err_index(): number;
@@ -94,6 +92,7 @@ export interface CoreExports {
   tally_load(n: number, next: number): void;
   tally_flush(t: number, by: number): number;
   tally_undo(t: number, by: number): void;
+  set_hash_key(a: number, b: number, c: number, d: number): void;
 }
 
 /**
@@ -151,5 +150,7 @@ const imports = {
 
 /** A fresh instance: its own memory, so dropping it gives the memory back. */
 export function instantiateCore(): CoreExports {
-  return new WebAssembly.Instance(coreModule(), imports).exports as unknown as CoreExports;
+  const ex = new WebAssembly.Instance(coreModule(), imports).exports as unknown as CoreExports;
+  ex.set_hash_key(HASH_KEY[0]!, HASH_KEY[1]!, HASH_KEY[2]!, HASH_KEY[3]!);
+  return ex;
 }
