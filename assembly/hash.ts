@@ -1,16 +1,22 @@
 // Keyed hashing. Every instance holds the process's secret 128-bit key (JS
-// draws it once from crypto.getRandomValues and gives it to each instance);
-// a table's 64-bit seed is derived from that key and the table's group count
-// (seedFor), so that
-//   - two tables that received the same operations went through the same
-//     capacities, hash alike and iterate in the same order;
-//   - tables of different capacities never share a hash function: entries
-//     read out of one table in its order land spread out in any other (a
-//     table re-filled in its own iteration order after clear(), or a new
-//     map filled from a bigger one, would otherwise pile them into the first
-//     groups of a smaller table: quadratic, as rust-lang/rust#36481 was;
-//     Swift's Dictionary seeds each table by its capacity for the same reason);
-//   - nobody who does not know the secret can make keys that collide.
+// draws it once from crypto.getRandomValues and gives it to each instance).
+//
+// Seeds. A table's 64-bit seed is a link of a chain derived from the key:
+// a new table starts at firstSeed, and a table only ever moves on to
+// nextSeed(seed) (clear(), and the rare insert that finds keys piled up on
+// one run of groups: table.ts, MAX_PROBE_GROUPS). A rebuild keeps the seed,
+// so the entries reach the new table in its hash order and its inserts walk
+// memory sequentially. So
+//   - two maps that received the same operations have the same seeds, hold
+//     their entries in the same slots and iterate in the same order (in one
+//     process: another process has another key);
+//   - entries read out of one table in its order and inserted into a smaller
+//     table with the same seed (a map copied into a new one, merged into a
+//     smaller one, re-filled after clear) would all map to its first groups:
+//     quadratic, as rust-lang/rust#36481 was. The first insert that walks
+//     32 groups moves the table to its next seed and rehashes it in place,
+//     and from then on those keys spread like any others;
+//   - nobody who does not know the key can make keys that collide.
 //
 // Integers, and string keys of up to 8 bytes in their u64 slot form
 // (keys.ts): murmur3's fmix64 of `key ^ seed`. A bijection, so distinct keys
@@ -23,11 +29,11 @@
 // Byte strings longer than 8 bytes: SipHash-1-3 (Aumasson and Bernstein; the
 // variant Rust's std and CPython use for their tables), keyed with the secret
 // and the table's seed. An unkeyed 8-bytes-at-a-time mix (xxHash64's lane
-// step) has differentials that hold for every seed: a difference in bit 36
-// of one lane's mixed value is bit 63 after the rotate and multiply, and a
-// bit-63 difference in the next lane cancels it, so 2^L keys of L 16-byte
-// blocks shared one hash whatever the seed. SipHash is a keyed PRF: without
-// the key no structure of the input predicts a collision.
+// step, used before) has differentials that hold for every seed: a
+// difference in bit 36 of one lane's mixed value is bit 63 after the rotate
+// and multiply, and a bit-63 difference in the next lane cancels it, so 2^L
+// keys of L 16-byte blocks shared one hash whatever the seed. SipHash is a
+// keyed PRF: without the key no structure of the input predicts a collision.
 
 /** The process's secret key (set_hash_key in index.ts, once per instance). */
 let key0: u64 = 0;
@@ -36,6 +42,7 @@ let key1: u64 = 0;
 export function setHashKey(k0: u64, k1: u64): void {
   key0 = k0;
   key1 = k1;
+  first = nextSeed(0);
 }
 
 // @ts-ignore: decorator
@@ -126,13 +133,18 @@ export function hashBytes(ptr: usize, len: u32, seed: u64): u64 {
   return sipRun(ptr, len, len, true);
 }
 
-/**
- * The seed of a table of `groups` groups: SipHash of the group count under
- * the secret key, so a seed tells nothing about the key or another seed.
- */
-export function seedFor(groups: u32): u64 {
-  store<u32>(seedWord, groups);
-  return hashBytes(seedWord, 4, 0);
+const seedWord: usize = memory.data(8);
+
+/** The link after `seed` in a table's chain of seeds: SipHash of the seed under the key. */
+export function nextSeed(seed: u64): u64 {
+  store<u64>(seedWord, seed);
+  return hashBytes(seedWord, 8, 0);
 }
 
-const seedWord: usize = memory.data(8);
+let first: u64 = 0;
+
+/** The seed every new table starts from. */
+// @ts-ignore: decorator
+@inline export function firstSeed(): u64 {
+  return first;
+}

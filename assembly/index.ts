@@ -5,11 +5,11 @@
 
 import { INT32, INT64, STR32, STR64, slotBytes } from "./layout";
 import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { tableOf, groupsOf, seedOf, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
+import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey } from "./keys";
-import { setHashKey } from "./hash";
+import { setHashKey, nextSeed } from "./hash";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
@@ -42,8 +42,8 @@ export function arena_need(): u32 { return arenaNeed; }
 export function held_bytes(t: usize): f64 { return heldBytes(t); }
 export function refused_bytes(): f64 { return refusedBytes; }
 export function heap_in_use(): f64 { return <f64>heapInUse; }
-export function own_init(layout: i32, groups: u32, arenaBytes: u32, pages: u32): usize {
-  return ownInit(layout, groups, arenaBytes, pages);
+export function own_init(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
+  return ownInit(layout, groups, seedLo, seedHi, arenaBytes, pages);
 }
 export function own_bytes_needed(layout: i32, groups: u32, arenaBytes: u32): f64 { return ownBytesNeeded(layout, groups, arenaBytes); }
 
@@ -101,7 +101,6 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
   touch(t);
   const base = tableOf(t);
   const groups = groupsOf(t);
-  const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     let k: i64;
     if (sizeof<T>() == 8) {
@@ -116,7 +115,7 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
     }
     let r: f64;
     if (sizeof<K>() == 4 && !fitsI32(k)) r = by > 0 ? ERR_WIDEN : 0;
-    else r = incrIn<K, C>(t, base, groups, seed, k, 0, 0, by, false);
+    else r = incrIn<K, C>(t, base, groups, k, 0, 0, by, false);
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
@@ -211,17 +210,16 @@ function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
   touch(t);
   const base = tableOf(t);
   const groups = groupsOf(t);
-  const seed = seedOf(t);
   let p = scratch;
   for (let j: u32 = 0; j < n; j++) {
     const hi = load<u32>(p, 4);
     let r: f64;
     if (hi != BYTES_WORD) {
-      r = incrIn<u64, C>(t, base, groups, seed, <i64>shortKey(load<u32>(p), hi), 0, 0, by, false);
+      r = incrIn<u64, C>(t, base, groups, <i64>shortKey(load<u32>(p), hi), 0, 0, by, false);
       p += 8;
     } else {
       const len = load<u32>(p);
-      r = incrIn<u64, C>(t, base, groups, seed, <i64>packKey(p + 8, len), p + 8, len, by, false);
+      r = incrIn<u64, C>(t, base, groups, <i64>packKey(p + 8, len), p + 8, len, by, false);
       p += 8 + ((<usize>len + 7) & ~7);
     }
     if (r < 0 && r != DONE_REBUILD) {
@@ -277,6 +275,14 @@ export function table_version(t: usize): u32 { return versionOf(t); }
 export function table_rebuilds(t: usize): u32 { return rebuildsOf(t); }
 export function bump_version(t: usize): void { touch(t); }
 export function count_rebuild(t: usize): void { countRebuild(t); }
+// A table moved to another instance keeps its seed: the entries then arrive in
+// the new table's hash order, so its inserts walk memory sequentially.
+export function seed_lo(t: usize): u32 { return <u32>seedOf(t); }
+export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
+/** Sets an empty table's seed (a table moved back into its pool). */
+export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
+/** Gives an emptied table the next seed of its chain (clear: hash.ts). */
+export function next_seed(t: usize): void { if (itemsOf(t) == 0) setSeed(t, nextSeed(seedOf(t))); }
 export function advice(t: usize): bool {
   const l = layoutOf(t);
   if (l == INT32) return rebuildAdvised<i32, u32>(t);

@@ -8,7 +8,7 @@
 // and JS reports the error. The maxBytes budget is checked here, up front.
 
 import {
-  HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf,
+  HEADER_BYTES, MODE_POOLED, MODE_OWN, tableOf, groupsOf, itemsOf, layoutOf, setLayout, setMode, modeOf, setSeed,
   arenaOf, setArena, arenaUsedOf, setArenaUsed, arenaCapOf, setArenaCap, garbageOf, setGarbage, touch, countRebuild,
   setItems, setTombstones, setGrowthLeft, setTable, setGroups,
 } from "./header";
@@ -18,6 +18,7 @@ import { blockAlloc, blockFree, blockBytes, blockCost, ensureMemory, memoryEnd, 
 import { recordSize, copyKey } from "./arena";
 import { isArenaKey, arenaKey } from "./keys";
 import { ERR_MEMORY } from "./ops";
+import { firstSeed } from "./hash";
 
 /** The bytes a table would have held after the last resize refused for its budget. */
 export let refusedBytes: f64 = 0;
@@ -61,6 +62,7 @@ export function headerNew(layout: i32): usize {
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_POOLED);
+  setSeed(t, firstSeed());
   noSlots(t);
   return t;
 }
@@ -218,7 +220,7 @@ export function ownBytesNeeded(layout: i32, groups: u32, arenaBytes: u32): f64 {
  * room for `arenaBytes` of keys, within `pages` of memory at most. Returns
  * the table's header, or 0 when that does not fit.
  */
-export function ownInit(layout: i32, groups: u32, arenaBytes: u32, pages: u32): usize {
+export function ownInit(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
   setOwnMaxPages(pages);
   const t = ownHeader();
   const tableAt = t + 64;
@@ -227,6 +229,7 @@ export function ownInit(layout: i32, groups: u32, arenaBytes: u32, pages: u32): 
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_OWN);
+  setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
   resetTable(t, tableAt, groups);
   setArena(t, <usize>arenaAt);
   setArenaCap(t, <u32>(memoryEnd() - arenaAt));

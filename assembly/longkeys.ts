@@ -13,9 +13,9 @@
 //      fit), JS writes them there, and longInsert claims a slot for them.
 
 import { scratch } from "./heap";
-import { sipBegin, sipRun } from "./hash";
-import { claimSlot, slotAt, listCandidates } from "./table";
-import { fitsRecord, commitRecord } from "./arena";
+import { sipBegin, sipRun, hashBytes } from "./hash";
+import { claimSlot, RESEEDED, slotAt, listCandidates } from "./table";
+import { fitsRecord, commitRecord, nextKeyPtr } from "./arena";
 import { seedOf, touch } from "./header";
 import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
@@ -59,7 +59,12 @@ export function candidateAt(j: u32): u32 {
 export function longInsert<C>(t: usize, n: f64): f64 {
   if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
   if (!fitsRecord(t, longLen)) return ERR_ARENA;
-  const i = claimSlot<u64, C>(t, longHash);
+  let i = claimSlot<u64, C>(t, longHash);
+  // The seed changed: the key's bytes are already where its record goes.
+  while (i == RESEEDED) {
+    longHash = hashBytes(nextKeyPtr(t, longLen), longLen, seedOf(t));
+    i = claimSlot<u64, C>(t, longHash);
+  }
   if (i < 0) return ERR_GROW;
   const s = slotAt<u64, C>(t, <u32>i);
   store<u64>(s, arenaKey(commitRecord(t, longLen)));

@@ -32,7 +32,7 @@
 // first key or count that does not fit.
 
 import { EMPTY, DELETED, GROUP_SHIFT, tagOf, matchTag, matchEmpty, matchFree, matchFull, markFullAsDeleted } from "./control";
-import { hashInt, hashBytes, seedFor } from "./hash";
+import { hashInt, hashBytes, nextSeed } from "./hash";
 import { recordEquals, keyLen, keyPtr, dropRecord } from "./arena";
 import { isArenaKey, hashShort, NOT_INLINE } from "./keys";
 import {
@@ -65,15 +65,10 @@ export function tableBytes(nGroups: u32, slotBytes: u32): u64 {
   return <u64>nGroups * (16 + 16 * <u64>slotBytes);
 }
 
-/**
- * Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the
- * caller), with the hash seed of that many groups: entries moved in are
- * hashed again (hash.ts says why every capacity has its own seed).
- */
+/** Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the caller). */
 export function resetTable(t: usize, at: usize, nGroups: u32): void {
   setTable(t, at);
   setGroups(t, nGroups);
-  setSeed(t, seedFor(nGroups));
   setItems(t, 0);
   setTombstones(t, 0);
   setGrowthLeft(t, maxLoad(nGroups << GROUP_SHIFT));
@@ -245,13 +240,40 @@ function findFree<K, C>(t: usize, h: u64): u32 {
 }
 
 /**
+ * An insert that walks this many groups to a free slot finds keys piled up
+ * on one run of groups, which a sound hash makes all but impossible at 7/8
+ * load (a run of 32 full groups). It means the keys came in an order that
+ * follows this table's own hash: read out of a table with the same seed and
+ * more groups (a map copied into a new one, merged into a smaller one, or
+ * re-filled after clear), whose first keys all map to the first groups of
+ * this one. Each such insert would walk the whole pile: quadratic. The table
+ * then takes the next seed of its chain and rehashes in place (claimSlot).
+ */
+// @ts-ignore: decorator
+@inline const MAX_PROBE_GROUPS: u32 = 32;
+
+/** claimSlot's answer when it changed the seed: the caller hashes the key again. */
+// @ts-ignore: decorator
+@inline export const RESEEDED: i32 = -2;
+
+/**
  * Claims a slot for a new key with hash `h` and writes its control byte.
  * Returns -1, changing nothing, when the table must grow first. When the
  * table is out of EMPTY slots but at most half of the 7/8 is live, the rest
- * is tombstones: they are cleaned in place instead of growing.
+ * is tombstones: they are cleaned in place instead of growing. Returns
+ * RESEEDED, having claimed nothing, when the probe was too long
+ * (MAX_PROBE_GROUPS): the table was rehashed under its next seed.
  */
 export function claimSlot<K, C>(t: usize, h: u64): i32 {
   let i = findFree<K, C>(t, h);
+  const groups = groupsOf(t);
+  const home = homeGroup(h, groups);
+  const g = i >> GROUP_SHIFT;
+  if ((g >= home ? g - home : g + groups - home) >= MAX_PROBE_GROUPS) {
+    setSeed(t, nextSeed(seedOf(t)));
+    rehashInPlace<K, C>(t);
+    return RESEEDED;
+  }
   if (load<u8>(ctrlAt<K, C>(t, i)) == DELETED) {
     setTombstones(t, tombstonesOf(t) - 1);
   } else {
@@ -399,7 +421,7 @@ export function measureProbes<K, C>(t: usize): void {
  * instance (grow, shrink, widen). Keys keep their arena records.
  */
 export function moveEntries<K1, C1, K2, C2>(t: usize, from: usize, fromGroups: u32): void {
-  // hashOfSlot reads through `t` for the seed (the new table's) and the arena (which stays).
+  // hashOfSlot reads through `t` only for the seed and the arena, which stay.
   const stride = strideFor<K1, C1>();
   let group = from;
   for (let g: u32 = 0; g < fromGroups; g++, group += stride) {

@@ -20,7 +20,7 @@ export interface CoreExports {
   held_bytes(t: number): number;
   refused_bytes(): number;
   heap_in_use(): number;
-  own_init(layout: number, groups: number, arenaBytes: number, pages: number): number;
+  own_init(layout: number, groups: number, seedLo: number, seedHi: number, arenaBytes: number, pages: number): number;
   own_bytes_needed(layout: number, groups: number, arenaBytes: number): number;
   int_get(t: number, key: number): number;
   int_incr(t: number, key: number, by: number): number;
@@ -58,6 +58,9 @@ export interface CoreExports {
   table_rebuilds(t: number): number;
   bump_version(t: number): void;
   count_rebuild(t: number): void;
+  seed_lo(t: number): number;
+  seed_hi(t: number): number;
+  set_seed(t: number, lo: number, hi: number): void;
   advice(t: number): number;
   layout_id(t: number): number;
   err_index(): number;
@@ -93,6 +96,7 @@ export interface CoreExports {
   tally_flush(t: number, by: number): number;
   tally_undo(t: number, by: number): void;
   set_hash_key(a: number, b: number, c: number, d: number): void;
+  next_seed(t: number): void;
 }
 
 /**

@@ -143,10 +143,10 @@ export function laneMulticollision(blocks: number, seed = 1): string[] {
 export function randomKeys(n: number, len: number, seed = 2): string[] {
   const rng = new Rng(seed);
   const out: string[] = [];
+  const codes = new Array<number>(len);
   for (let i = 0; i < n; i++) {
-    let s = '';
-    for (let j = 0; j < len; j++) s += String.fromCharCode(0x21 + rng.below(94));
-    out.push(s);
+    for (let j = 0; j < len; j++) codes[j] = 0x21 + rng.below(94);
+    out.push(String.fromCharCode(...codes));
   }
   return out;
 }
