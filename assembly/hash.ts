@@ -14,7 +14,7 @@
 //     table with the same seed (a map copied into a new one, merged into a
 //     smaller one, re-filled after clear) would all map to its first groups:
 //     quadratic, as rust-lang/rust#36481 was. The first insert that walks
-//     32 groups moves the table to its next seed and rehashes it in place,
+//     128 groups moves the table to its next seed and rehashes it in place,
 //     and from then on those keys spread like any others;
 //   - nobody who does not know the key can make keys that collide.
 //
