@@ -34,10 +34,18 @@ function byIncr(keys: string[]): Probe {
   return p;
 }
 
-/** As bad as random keys of the same length, give or take: the mean within 2x, the longest within 2x + 2. */
+/**
+ * The longest probe is an extreme value: near 7/8 load random keys reach
+ * ~30-56 groups in big tables (and 5 in the same table at 0.6), so it is
+ * only held under a bound that piled-up keys pass at once (they walk
+ * hundreds of groups); the mean is the real measure.
+ */
+const NATURAL_MAX_PROBE = 64;
+
+/** As bad as random keys of the same length, give or take: the mean within 2x, the longest short of a pile. */
 function expectLikeRandom(p: Probe, random: Probe): void {
   expect(p.mean).toBeLessThanOrEqual(2 * random.mean);
-  expect(p.max).toBeLessThanOrEqual(2 * random.max + 2);
+  expect(p.max).toBeLessThanOrEqual(Math.max(2 * random.max + 2, NATURAL_MAX_PROBE));
 }
 
 function bytesOf(s: string): number {
@@ -143,14 +151,15 @@ describe('hash flooding: other structures against SipHash', () => {
     expectLikeRandom(byIncr(counted), byIncr(randomKeys(n, counted[0]!.length, 25)));
   });
 
-  test('the cancellation pattern itself: lanes that differ by bit 63, and by bit 36 then bit 63', () => {
-    // Lane values (not mixed values) flipped in the top bit of each byte
-    // pair: xor-differences a keyless 8-byte mix would carry through.
+  test('the cancellation pattern itself: blocks whose forms differ by bit 36 of one lane and bit 63 of the next', () => {
+    // Four different colliding pairs, mixed: under the former hash every
+    // combination collided; under SipHash they are just keys.
     const pairs = collidingBlocks(4, 5);
+    const bits = Math.log2(n);
     const keys: string[] = [];
     for (let i = 0; i < n; i++) {
       let k = '';
-      for (let b = 0; b < 12; b++) k += (i >> b) & 1 ? pairs[b & 3]![1] : pairs[b & 3]![0];
+      for (let b = 0; b < bits; b++) k += (i >> b) & 1 ? pairs[b & 3]![1] : pairs[b & 3]![0];
       keys.push(k);
     }
     expect(new Set(keys).size).toBe(n);
@@ -219,10 +228,7 @@ describe('keys put back in a table\'s own order spread like any others', () => {
 
   function expectSampledLikeRandom(p: Probe[], random: Probe[]): void {
     expect(p.length).toBe(random.length);
-    for (let i = 0; i < p.length; i++) {
-      expect(p[i]!.mean).toBeLessThanOrEqual(2 * random[i]!.mean);
-      expect(p[i]!.max).toBeLessThanOrEqual(2 * random[i]!.max + 2);
-    }
+    for (let i = 0; i < p.length; i++) expectLikeRandom(p[i]!, random[i]!);
   }
 
   test(`decay pass ([...m], clear(), set(k, v >> 1)) over ${DECAY_KEYS} int keys and string keys`, () => {
