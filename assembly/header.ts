@@ -15,7 +15,7 @@
 //   28      arenaCap     bytes the arena may use before it must grow (JS asks)
 //   32      garbage      bytes of arena records whose key was erased
 //   36      version      bumped by every change: iterators compare it
-//   40      seed         64-bit hash seed, drawn at random per table
+//   40      seed         64-bit hash seed, derived from the group count (hash.ts)
 //   48      layout       slot layout (layout.ts)
 //   49      mode         POOLED: table and arena are heap blocks
 //                        OWN: the only table of its instance, laid out by hand

@@ -9,6 +9,7 @@ import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, 
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey, isInlineForm } from "./keys";
+import { setHashKey, nextSeed } from "./hash";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
@@ -23,10 +24,14 @@ import {
 
 export function scratch_ptr(): usize { return scratch; }
 export function scratch_bytes(): u32 { return SCRATCH_BYTES; }
+/** The process's secret hash key (hash.ts): JS gives the same one to every instance. */
+export function set_hash_key(a: u32, b: u32, c: u32, d: u32): void {
+  setHashKey((<u64>b << 32) | <u64>a, (<u64>d << 32) | <u64>c);
+}
 
 // ---- tables: making, resizing, freeing (lifecycle.ts) -------------------------
 
-export function header_new(layout: i32, seedLo: u32, seedHi: u32): usize { return headerNew(layout, seedLo, seedHi); }
+export function header_new(layout: i32): usize { return headerNew(layout); }
 export function header_free(t: usize): void { headerFree(t); }
 export function table_release(t: usize): void { tableRelease(t); }
 export function table_resize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 { return tableResize(t, layout, groups, maxBytes); }
@@ -96,7 +101,6 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
   touch(t);
   const base = tableOf(t);
   const groups = groupsOf(t);
-  const seed = seedOf(t);
   for (let j: u32 = 0; j < n; j++) {
     let k: i64;
     if (sizeof<T>() == 8) {
@@ -111,7 +115,7 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
     }
     let r: f64;
     if (sizeof<K>() == 4 && !fitsI32(k)) r = by > 0 ? ERR_WIDEN : 0;
-    else r = incrIn<K, C>(t, base, groups, seed, k, 0, 0, by, false);
+    else r = incrIn<K, C>(t, base, groups, k, 0, 0, by, false);
     if (r < 0 && r != DONE_REBUILD) {
       errIndex = j;
       return r;
@@ -229,7 +233,6 @@ function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
   touch(t);
   const base = tableOf(t);
   const groups = groupsOf(t);
-  const seed = seedOf(t);
   let p = scratch;
   const end = scratch + SCRATCH_BYTES;
   for (let j: u32 = 0; j < n; j++) {
@@ -240,11 +243,11 @@ function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
       const hi = load<u32>(p, 4);
       if (hi != BYTES_WORD) {
         const k = shortKey(load<u32>(p), hi);
-        if (isInlineForm(k)) r = incrIn<u64, C>(t, base, groups, seed, <i64>k, 0, 0, by, false);
+        if (isInlineForm(k)) r = incrIn<u64, C>(t, base, groups, <i64>k, 0, 0, by, false);
         p += 8;
       } else {
         const len = load<u32>(p);
-        if (<usize>len <= end - p - 8) r = incrIn<u64, C>(t, base, groups, seed, <i64>packKey(p + 8, len), p + 8, len, by, false);
+        if (<usize>len <= end - p - 8) r = incrIn<u64, C>(t, base, groups, <i64>packKey(p + 8, len), p + 8, len, by, false);
         p += 8 + ((<usize>len + 7) & ~7);
       }
     }
@@ -318,6 +321,8 @@ export function seed_lo(t: usize): u32 { return <u32>seedOf(t); }
 export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
 /** Sets an empty table's seed (a table moved back into its pool). */
 export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
+/** Gives an emptied table the next seed of its chain (clear: hash.ts). */
+export function next_seed(t: usize): void { if (itemsOf(t) == 0) setSeed(t, nextSeed(seedOf(t))); }
 export function advice(t: usize): bool {
   const l = layoutOf(t);
   if (l == INT32) return rebuildAdvised<i32, u32>(t);
@@ -496,7 +501,7 @@ export { heap_top, heap_adopt, heap_cut, heap_check } from "./compact";
 
 import { topNew, topInit, topSwap, topIncr, topFind, topEstimate, topError, topGet, topDecrAt, topPut, topSetTotals, topRead, topChunk, topCapOf, insertedOf, floorOf, deletedOf, topTableBytes, topCopy } from "./topk";
 
-export function topk_new(layout: i32, seedLo: u32, seedHi: u32): usize { return topNew(layout, seedLo, seedHi); }
+export function topk_new(layout: i32): usize { return topNew(layout); }
 export function topk_init(t: usize, m: u32, maxBytes: f64): f64 { return topInit(t, m, maxBytes); }
 export function topk_table_bytes(m: u32): f64 { return <f64>topTableBytes(m); }
 export function topk_swap(a: usize, b: usize): void { topSwap(a, b); }

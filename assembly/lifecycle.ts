@@ -18,6 +18,7 @@ import { blockAlloc, blockFree, blockBytes, blockCost, ensureMemory, memoryEnd, 
 import { recordSize, copyKey } from "./arena";
 import { isArenaKey, arenaKey } from "./keys";
 import { ERR_MEMORY } from "./ops";
+import { firstSeed } from "./hash";
 
 /** The bytes a table would have held after the last resize refused for its budget. */
 export let refusedBytes: f64 = 0;
@@ -55,12 +56,12 @@ export function heldBytes(t: usize): f64 {
 }
 
 /** A new, empty pooled table: only its header. Traps if the engine refuses memory. */
-export function headerNew(layout: i32, seedLo: u32, seedHi: u32): usize {
+export function headerNew(layout: i32): usize {
   const t = blockAlloc(HEADER_BYTES);
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_POOLED);
-  setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
+  setSeed(t, firstSeed());
   noSlots(t);
   return t;
 }

@@ -13,9 +13,9 @@
 //      fit), JS writes them there, and longInsert claims a slot for them.
 
 import { scratch } from "./heap";
-import { hashStart, hashLanes, hashTail } from "./hash";
-import { claimSlot, slotAt, listCandidates } from "./table";
-import { fitsRecord, commitRecord } from "./arena";
+import { sipBegin, sipRun, hashBytes } from "./hash";
+import { claimSlot, RESEEDED, slotAt, listCandidates } from "./table";
+import { fitsRecord, commitRecord, nextKeyPtr } from "./arena";
 import { seedOf, touch, addTotal } from "./header";
 import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
@@ -29,18 +29,17 @@ let longHash: u64 = 0;
 
 export function longBegin(t: usize, len: u32): void {
   longLen = len;
-  longHash = hashStart(len, seedOf(t));
+  sipBegin(seedOf(t));
 }
 
 /** Folds `n` (a multiple of 8) bytes of the key from scratch. */
 export function longUpdate(n: u32): void {
-  longHash = hashLanes(longHash, scratch, n);
+  sipRun(scratch, n, 0, false);
 }
 
 /** Folds the last `n` bytes of the key from scratch and finishes the hash. */
 export function longFinish(n: u32): void {
-  const body = n & ~7;
-  longHash = hashTail(hashLanes(longHash, scratch, body), scratch + body, n & 7);
+  longHash = sipRun(scratch, n, longLen, true);
 }
 
 /**
@@ -60,7 +59,12 @@ export function candidateAt(j: u32): u32 {
 export function longInsert<C>(t: usize, n: f64): f64 {
   if (sizeof<C>() == 4 && n > 4294967295) return ERR_WIDEN;
   if (!fitsRecord(t, longLen)) return ERR_ARENA;
-  const i = claimSlot<u64, C>(t, longHash);
+  let i = claimSlot<u64, C>(t, longHash);
+  // The seed changed: the key's bytes are already where its record goes.
+  while (i == RESEEDED) {
+    longHash = hashBytes(nextKeyPtr(t, longLen), longLen, seedOf(t));
+    i = claimSlot<u64, C>(t, longHash);
+  }
   if (i < 0) return ERR_GROW;
   const s = slotAt<u64, C>(t, <u32>i);
   store<u64>(s, arenaKey(commitRecord(t, longLen)));

@@ -4,7 +4,7 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
-import { find, findSlot, slotIndex, claimSlot, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
+import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
@@ -97,7 +97,8 @@ function insert<K, C>(t: usize, key: i64, ptr: usize, len: u32, h: u64, n: f64):
   if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
   const inArena = isStr<K>() && <u64>key == NOT_INLINE;
   if (inArena && !fitsRecord(t, len)) return ERR_ARENA;
-  const i = claimSlot<K, C>(t, h);
+  let i = claimSlot<K, C>(t, h);
+  while (i == RESEEDED) i = claimSlot<K, C>(t, hashKey<K>(t, key, ptr, len));
   if (i < 0) return ERR_GROW;
   const s = slotAt<K, C>(t, <u32>i);
   if (inArena) store<u64>(s, arenaKey(appendRecord(t, ptr, len)));
@@ -170,17 +171,18 @@ export function removeAt<K, C>(t: usize, i: u32): f64 {
  */
 // @ts-ignore: decorator
 @inline export function incr<K, C>(t: usize, key: i64, ptr: usize, len: u32, by: f64): f64 {
-  return incrIn<K, C>(t, tableOf(t), groupsOf(t), seedOf(t), key, ptr, len, by, true);
+  return incrIn<K, C>(t, tableOf(t), groupsOf(t), key, ptr, len, by, true);
 }
 
 /**
- * incr with the table's address, group count and seed given: a batch loads
- * them once (nothing in a batch moves the table: a rebuild ends the call with
+ * incr with the table's address and group count given: a batch loads them
+ * once (nothing in a batch moves the table: a rebuild ends the call with
  * ERR_GROW), and bumps the version once (`bump` false: the batch did it).
+ * The seed is read for each key: an insert may change it (claimSlot).
  */
 // @ts-ignore: decorator
-@inline export function incrIn<K, C>(t: usize, base: usize, groups: u32, seed: u64, key: i64, ptr: usize, len: u32, by: f64, bump: bool): f64 {
-  const h = isStr<K>() ? hashKeyBytes(<u64>key, ptr, len, seed) : hashInt(key, seed);
+@inline export function incrIn<K, C>(t: usize, base: usize, groups: u32, key: i64, ptr: usize, len: u32, by: f64, bump: bool): f64 {
+  const h = hashKey<K>(t, key, ptr, len);
   const s = findSlot<K, C>(t, base, groups, key, ptr, len, h);
   if (s != 0) {
     const at = s + sizeof<K>();

@@ -2,10 +2,14 @@
 // slot indexes (O(size log n)), then heap-sorted into descending order. The
 // heap lives for the length of one call: a heap block in a pool (freed by
 // topFree), or the free tail past an own table's arena.
+//
+// Equal counts are ranked by key, smaller first (integers by value, strings
+// by their UTF-8 bytes, which is code point order), so the result depends on
+// the entries alone: never on the table's seed, layout or history.
 
-import { countAt, nextFull } from "./table";
+import { countAt, nextFull, slotAt, isStr } from "./table";
 import { scratch, blockAlloc, blockFree, ensureMemory, memoryEnd, align } from "./heap";
-import { writeRef, REF_BYTES, REFS_PER_CHUNK } from "./entries";
+import { writeRef, keyAddr, keyLength, REF_BYTES, REFS_PER_CHUNK } from "./entries";
 import { itemsOf, capacityOf, modeOf, MODE_OWN, arenaOf, arenaUsedOf, setArenaCap } from "./header";
 
 let heap: usize = 0;
@@ -23,14 +27,39 @@ export let heapSize: u32 = 0;
   store<u32>(heap + (<usize>i << 2), slot);
 }
 
+/** Whether the key in slot a comes after the key in slot b (a tie goes to the smaller key). */
+function keyAfter<K, C>(t: usize, a: u32, b: u32): bool {
+  const sa = slotAt<K, C>(t, a);
+  const sb = slotAt<K, C>(t, b);
+  if (!isStr<K>()) return load<K>(sa) > load<K>(sb);
+  const pa = keyAddr(t, sa);
+  const pb = keyAddr(t, sb);
+  const la = keyLength(t, sa);
+  const lb = keyLength(t, sb);
+  const n = min<u32>(la, lb);
+  for (let i: u32 = 0; i < n; i++) {
+    const x = load<u8>(pa + i);
+    const y = load<u8>(pb + i);
+    if (x != y) return x > y;
+  }
+  return la > lb;
+}
+
+/** Whether the entry in slot a ranks below the one in slot b: a smaller count, or a tie and a larger key. */
+// @ts-ignore: decorator
+@inline function below<K, C>(t: usize, a: u32, b: u32): bool {
+  const ca = countAt<K, C>(t, a);
+  const cb = countAt<K, C>(t, b);
+  return ca < cb || (ca == cb && keyAfter<K, C>(t, a, b));
+}
+
 function siftDown<K, C>(t: usize, i: u32, n: u32): void {
   const slot = at(i);
-  const c = countAt<K, C>(t, slot);
   while (true) {
     let child: u32 = 2 * i + 1;
     if (child >= n) break;
-    if (child + 1 < n && countAt<K, C>(t, at(child + 1)) < countAt<K, C>(t, at(child))) child++;
-    if (countAt<K, C>(t, at(child)) >= c) break;
+    if (child + 1 < n && below<K, C>(t, at(child + 1), at(child))) child++;
+    if (!below<K, C>(t, at(child), slot)) break;
     put(i, at(child));
     i = child;
   }
@@ -63,7 +92,7 @@ export function topK<K, C>(t: usize, k: u32): i32 {
   for (; i < cap && n < k; i = nextFull(t, i + 1)) put(n++, i);
   for (let j = (n >> 1) - 1; <i32>j >= 0; j--) siftDown<K, C>(t, j, n);
   for (; i < cap; i = nextFull(t, i + 1)) {
-    if (countAt<K, C>(t, i) > countAt<K, C>(t, at(0))) {
+    if (below<K, C>(t, at(0), i)) {
       put(0, i);
       siftDown<K, C>(t, 0, n);
     }

@@ -36,10 +36,10 @@
 import { scratch, blockAlloc, blockCost } from "./heap";
 import { MODE_POOLED, tableOf, groupsOf, itemsOf, setItems, tombstonesOf, setTombstones, seedOf, touch, setLayout, setMode, setSeed, setTable, setGroups, capacityOf, layoutOf, arenaOf, arenaUsedOf, setArenaUsed, garbageOf, setGarbage } from "./header";
 import { STR64, strideOf } from "./layout";
-import { findSlot, claimSlot, erase, slotAt, slotIndex, rehashInPlace, resetTable, nextFull, slotAddr, isStr, EMPTY_GROUP, growthLeftOf } from "./table";
+import { findSlot, claimSlot, RESEEDED, erase, slotAt, slotIndex, rehashInPlace, resetTable, nextFull, slotAddr, isStr, EMPTY_GROUP, growthLeftOf } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, NOT_INLINE, arenaKey } from "./keys";
-import { hashInt } from "./hash";
+import { hashInt, firstSeed } from "./hash";
 import { keyAddr, keyLength } from "./entries";
 import { ERR_ARENA, ERR_OVERFLOW, ERR_MEMORY, MAX_SAFE } from "./ops";
 
@@ -89,12 +89,12 @@ export function topTableBytes(m: u32): usize {
 }
 
 /** A new summary's header, with no table yet (topInit makes it). Traps when the engine refuses memory. */
-export function topNew(layout: i32, seedLo: u32, seedHi: u32): usize {
+export function topNew(layout: i32): usize {
   const t = blockAlloc(TOPK_HEADER_BYTES);
   memory.fill(t, 0, TOPK_HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_POOLED);
-  setSeed(t, (<u64>seedHi << 32) | <u64>seedLo);
+  setSeed(t, firstSeed());
   setTable(t, EMPTY_GROUP);
   setGroups(t, 1);
   store<u8>(t, 1, 50);
@@ -222,16 +222,29 @@ function siftUp(t: usize, i: u32): void {
  * cleaned in place first, here rather than inside claimSlot, because the
  * cleanup moves entries and the heap must follow them.
  */
-function claim<K>(t: usize, h: u64): usize {
+function claim<K>(t: usize, key: i64, ptr: usize, len: u32, h: u64): usize {
   if (growthLeftOf(t) == 0) {
     rehashInPlace<K, u64>(t);
-    const cap = capacityOf(t);
-    for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) {
-      const s = slotAt<K, u64>(t, i);
-      store<u32>(entryAt(t, posOf(s)), <u32>s, 16);
-    }
+    followSlots<K>(t);
   }
-  return slotAt<K, u64>(t, <u32>claimSlot<K, u64>(t, h));
+  let i = claimSlot<K, u64>(t, h);
+  while (i == RESEEDED) {
+    // A probe walked MAX_PROBE_GROUPS: the table moved to its next seed and
+    // was rehashed in place, so the heap follows its entries and the key is
+    // hashed anew.
+    followSlots<K>(t);
+    i = claimSlot<K, u64>(t, hashOf<K>(t, key, ptr, len));
+  }
+  return slotAt<K, u64>(t, <u32>i);
+}
+
+/** After a rehash in place: each heap entry names its key's new slot. */
+function followSlots<K>(t: usize): void {
+  const cap = capacityOf(t);
+  for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) {
+    const s = slotAt<K, u64>(t, i);
+    store<u32>(entryAt(t, posOf(s)), <u32>s, 16);
+  }
 }
 
 // @ts-ignore: decorator
@@ -269,7 +282,7 @@ export function topIncr<K>(t: usize, key: i64, ptr: usize, len: u32, by: f64): f
     if (n < topCapOf(t)) {
       const floor = floorOf(t);
       est = floor + by;
-      const d = claim<K>(t, h);
+      const d = claim<K>(t, key, ptr, len, h);
       storeKey<K>(t, d, key, ptr, len);
       place(t, n, est, floor, d);
       siftUp(t, n);
@@ -283,7 +296,7 @@ export function topIncr<K>(t: usize, key: i64, ptr: usize, len: u32, by: f64): f
       if (min > floorOf(t)) setFloor(t, min);
       else min = floorOf(t);
       est = min + by;
-      const d = claim<K>(t, h);
+      const d = claim<K>(t, key, ptr, len, h);
       storeKey<K>(t, d, key, ptr, len);
       place(t, 0, est, min, d);
       siftDown(t, 0);
@@ -353,7 +366,7 @@ export function topPut<K>(t: usize, key: i64, ptr: usize, len: u32, est: f64, er
   if (findSlot<K, u64>(t, tableOf(t), groupsOf(t), key, ptr, len, h) != 0) return ERR_DUPLICATE;
   if (isStr<K>() && <u64>key == NOT_INLINE && !fitsRecord(t, len)) return ERR_ARENA;
   const n = itemsOf(t);
-  const d = claim<K>(t, h);
+  const d = claim<K>(t, key, ptr, len, h);
   storeKey<K>(t, d, key, ptr, len);
   place(t, n, est, err, d);
   siftUp(t, n);

@@ -1,6 +1,6 @@
 import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
 import { isCompileFailure } from './wasm.js';
-import { Own, Pool, poolForNewTable, nextSeedWord, freeHeader, tablesFreed } from './pools.js';
+import { Own, Pool, poolForNewTable, freeHeader, tablesFreed } from './pools.js';
 import {
   DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
 } from './codes.js';
@@ -9,6 +9,7 @@ import type { CounterMapOptions, CounterMapStats } from './types.js';
 import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
 import { mergeTable } from './merge.js';
 import { writeSnapshot } from './snapshot.js';
+import { compareKeys } from './key-order.js';
 
 /** Operations the slow path (settle) can run again after a rebuild. */
 export const OP_GET = 0;
@@ -255,7 +256,7 @@ export abstract class CounterMapBase<K> {
     }
     let t: number;
     try {
-      t = pool.ex.header_new(this._narrowLayout, nextSeedWord(), nextSeedWord()) >>> 0;
+      t = pool.ex.header_new(this._narrowLayout) >>> 0;
     } catch (e) {
       throw memoryError(this._name, 64, this._o.maxBytes, e);
     }
@@ -690,7 +691,11 @@ export abstract class CounterMapBase<K> {
     return copy;
   }
 
-  /** Removes every entry and gives the memory back (a map keeps only its 64-byte header in its pool). */
+  /**
+   * Removes every entry and gives the memory back (a map keeps only its
+   * 64-byte header in its pool). The table moves on to its next seed, so
+   * keys put back in their old order spread like any others.
+   */
   clear(): void {
     this._alive();
     const c = this._c;
@@ -698,12 +703,14 @@ export abstract class CounterMapBase<K> {
     if (c instanceof Own) {
       c.close();
       c.home.ex.bump_version(c.homeT);
+      c.home.ex.set_seed(c.homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
       this._c = c.home;
       this._t = c.homeT;
     } else {
       c.ex.table_release(this._t);
       tablesFreed(c as Pool);
     }
+    this._c!.ex.next_seed(this._t);
   }
 
   /** Frees the map's memory now; any later call throws. */
@@ -797,8 +804,9 @@ export abstract class CounterMapBase<K> {
   }
 
   /**
-   * The n entries with the highest counts, highest first (ties in no set
-   * order); every entry when n is omitted. Selected in wasm.
+   * The n entries with the highest counts, highest first; equal counts by
+   * key, smaller first (integers by value, strings by code point, i.e. by
+   * their UTF-8 bytes). Every entry when n is omitted. Selected in wasm.
    */
   mostCommon(n?: number): Array<[K, number]> {
     this._alive();
@@ -822,7 +830,7 @@ export abstract class CounterMapBase<K> {
     if (got < 0) {
       // No memory for the selection heap (a map at its maxBytes budget, or
       // a pool the engine will not grow): select in JS instead.
-      return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1]).slice(0, k);
+      return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1] || compareKeys(a[0] as string | number, b[0] as string | number)).slice(0, k);
     }
     try {
       c.view();

@@ -226,21 +226,3 @@ function maybeDrop(pool: Pool): void {
   refused = false;
   if (pool === current) current = null;
 }
-
-/**
- * A random 64-bit seed per table, as two u32 words. Drawn from
- * crypto.getRandomValues 512 words at a time: one call per new map would cost
- * more than the map.
- */
-const seeds = new Uint32Array(512);
-let seedAt = seeds.length;
-
-export function nextSeedWord(): number {
-  if (seedAt === seeds.length) {
-    const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-    if (c?.getRandomValues) c.getRandomValues(seeds);
-    else for (let i = 0; i < seeds.length; i++) seeds[i] = (Math.random() * 2 ** 32) >>> 0;
-    seedAt = 0;
-  }
-  return seeds[seedAt++]!;
-}

@@ -4,7 +4,7 @@
 // plus an arena block for string keys longer than 8 bytes.
 
 import { MAX_MEMORY_BYTES } from './core.js';
-import { poolForNewTable, nextSeedWord, freeHeader, type Pool } from './pools.js';
+import { poolForNewTable, freeHeader, type Pool } from './pools.js';
 import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from './codes.js';
 import { describe, disposedError, memoryError, modifiedError } from './errors.js';
 import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from './input.js';
@@ -138,7 +138,7 @@ export abstract class TopKBase<K extends string | number> {
     const pool = sibling ?? poolForNewTable();
     let t: number;
     try {
-      t = pool.ex.topk_new(layout, nextSeedWord(), nextSeedWord()) >>> 0;
+      t = pool.ex.topk_new(layout) >>> 0;
     } catch (e) {
       throw memoryError(name, 88, MAX_MEMORY_BYTES, e);
     }

@@ -1,4 +1,5 @@
 import { WASM_BASE64 } from './wasm-bytes.js';
+import { HASH_KEY } from './hash-key.js';
 
 /**
  * The numeric ABI of the core (assembly/index.ts). `t` is a table: the
@@ -8,7 +9,7 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   scratch_ptr(): number;
   scratch_bytes(): number;
-  header_new(layout: number, seedLo: number, seedHi: number): number;
+  header_new(layout: number): number;
   header_free(t: number): void;
   table_release(t: number): void;
   table_resize(t: number, layout: number, groups: number, maxBytes: number): number;
@@ -101,7 +102,7 @@ export interface CoreExports {
   heap_adopt(pages: number): number;
   heap_cut(top: number, inUse: number): void;
   heap_check(): number;
-  topk_new(layout: number, seedLo: number, seedHi: number): number;
+  topk_new(layout: number): number;
   topk_init(t: number, capacity: number, maxBytes: number): number;
   topk_table_bytes(capacity: number): number;
   topk_swap(a: number, b: number): void;
@@ -126,6 +127,8 @@ export interface CoreExports {
   topk_str_put(t: number, ptr: number, len: number, est: number, err: number): number;
   topk_read(t: number, cursor: number): number;
   topk_chunk(): number;
+  set_hash_key(a: number, b: number, c: number, d: number): void;
+  next_seed(t: number): void;
 }
 
 /**
@@ -221,5 +224,7 @@ const imports = {
 
 /** A fresh instance: its own memory, so dropping it gives the memory back. */
 export function instantiateCore(): CoreExports {
-  return new WebAssembly.Instance(coreModule(), imports).exports as unknown as CoreExports;
+  const ex = new WebAssembly.Instance(coreModule(), imports).exports as unknown as CoreExports;
+  ex.set_hash_key(HASH_KEY[0]!, HASH_KEY[1]!, HASH_KEY[2]!, HASH_KEY[3]!);
+  return ex;
 }

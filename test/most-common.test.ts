@@ -1,5 +1,5 @@
-// mostCommon(n): the n highest counts, highest first (ties in no set order);
-// every entry when n is omitted.
+// mostCommon(n): the n highest counts, highest first (equal counts by key:
+// test/deterministic-order.test.ts); every entry when n is omitted.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { CounterMap, IntCounterMap } from '../src/index.js';
