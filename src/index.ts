@@ -3,3 +3,4 @@ export { IntCounterMap, type IntKeys } from './int-counter-map.js';
 export type { CounterMapOptions, CounterMapStats } from './types.js';
 export { TokenCounter, type TokenOptions } from './tokens.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
+export { WindowedCounterMap, IntWindowedCounterMap, type WindowedCounterMapOptions, type WindowedCounterMapStats } from './windowed-counter-map.js';
