@@ -27,9 +27,9 @@ export interface WindowedCounterMapOptions {
   /** The window's length in ms: a positive safe integer, a multiple of `slices`. */
   windowMs: number;
   /**
-   * Slices in the window (a positive integer, default 6). A count leaves the
-   * window whole slices at a time: with 6 slices of a 60 s window, an event
-   * at 12:00:05 counts until 12:01:00. More slices follow the window more
+   * Slices in the window (a positive integer that divides windowMs; default
+   * 10). A count leaves the window whole slices at a time: with 6 slices of
+   * a 60 s window, an event at 12:00:05 counts until 12:01:00. More slices follow the window more
    * closely; a key counted in every slice is held once per slice.
    */
   slices?: number;
@@ -82,6 +82,8 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
   private readonly _ring: Array<M | null>;
   /** @internal Index (clock / sliceMs, floored) of the current slice; NaN before the first reading. */
   private _cur = NaN;
+  /** @internal Some count reached 2^31: incr checks for overflow up front. */
+  private _big = false;
   /** @internal The last clock reading. */
   private _last = -Infinity;
   private readonly _now: () => number;
@@ -100,7 +102,7 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`options must be an object with windowMs, got ${describe(options)}`);
     }
-    const { windowMs, slices = 6, now = defaultNow } = options;
+    const { windowMs, slices = 10, now = defaultNow } = options;
     positiveInteger(windowMs, 'windowMs');
     positiveInteger(slices, 'slices');
     if (windowMs % slices !== 0) {
@@ -193,7 +195,16 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     if (!Number.isSafeInteger(by) || by < 1) this._checkBy(by);
     this._tick();
     const total = this._total!;
+    if (this._big || by >= 2 ** 31) {
+      // Checked before the tables see it: an overflow found there would
+      // come after the total widened its slots for the big count.
+      const c = total.get(key);
+      if (c > Number.MAX_SAFE_INTEGER - by) {
+        throw new RangeError(`${this._name}: the count of key ${describe(key)} in the window would pass Number.MAX_SAFE_INTEGER (${c} + ${by}); nothing was changed`);
+      }
+    }
     const count = total.incr(key, by);
+    if (count >= 2 ** 31) this._big = true;
     const j = slot(this._cur, this.slices);
     let slice = this._ring[j]!;
     try {
