@@ -34,10 +34,10 @@ export interface WindowedCounterMapOptions {
    */
   slices?: number;
   /**
-   * The clock, in ms, called with no receiver. Its readings must never go
-   * back. Default: a monotonic reading that starts at Date.now()
-   * (performance.timeOrigin + performance.now()), so setting the system
-   * clock back never throws.
+   * The clock, in ms, called with no receiver; its readings must never go
+   * back (a reading below the last one throws). Default: Date.now, held at
+   * its last reading while the system clock is set back, so that the
+   * default clock never throws.
    */
   now?: () => number;
 }
@@ -64,10 +64,6 @@ export interface WindowedCounterMapStats {
   now: number;
 }
 
-function defaultNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 function positiveInteger(v: unknown, what: string): number {
   if (typeof v !== 'number') throw new TypeError(`${what} must be a number (a positive safe integer), got ${describe(v)}`);
   if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${what} must be a positive safe integer, got ${describe(v)}`);
@@ -87,6 +83,8 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
   /** @internal The last clock reading. */
   private _last = -Infinity;
   private readonly _now: () => number;
+  /** @internal The clock is Date.now: a reading that goes back is held at the last one (NTP steps, a clock set back by hand). */
+  private readonly _hold: boolean;
   readonly windowMs: number;
   readonly slices: number;
   readonly sliceMs: number;
@@ -102,17 +100,18 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`options must be an object with windowMs, got ${describe(options)}`);
     }
-    const { windowMs, slices = 10, now = defaultNow } = options;
+    const { windowMs, slices = 10, now } = options;
     positiveInteger(windowMs, 'windowMs');
     positiveInteger(slices, 'slices');
     if (windowMs % slices !== 0) {
       throw new RangeError(`windowMs (${windowMs}) must be a multiple of slices (${slices}), so that every slice is a whole number of ms`);
     }
-    if (typeof now !== 'function') throw new TypeError(`now must be a function returning ms, got ${describe(now)}`);
+    if (now !== undefined && typeof now !== 'function') throw new TypeError(`now must be a function returning ms, got ${describe(now)}`);
     this.windowMs = windowMs;
     this.slices = slices;
     this.sliceMs = windowMs / slices;
-    this._now = now;
+    this._now = now ?? (() => Date.now());
+    this._hold = now === undefined;
     this._ring = new Array<M | null>(slices).fill(null);
     this._total = this._make();
   }
@@ -132,7 +131,8 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
   private _tick(): number {
     const total = this._live();
     const now = this._now;
-    const t = now();
+    let t = now();
+    if (t < this._last && this._hold) t = this._last;
     if (!(t >= this._last && Number.isFinite(t))) {
       if (typeof t !== 'number') throw new TypeError(`${this._name}: now() must return a number of ms, got ${describe(t)}`);
       if (!Number.isFinite(t)) throw new RangeError(`${this._name}: now() must return a finite number of ms, got ${describe(t)}`);

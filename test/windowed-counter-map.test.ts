@@ -3,7 +3,7 @@
 // of its events whose slice (floor(time / sliceMs)) is one of the `slices`
 // slices ending with t's. Clocks jump by every size: 0, 1 ms, to an exact
 // slice boundary, just before one, whole slices, a whole window, far past it.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IntWindowedCounterMap, WindowedCounterMap, memoryStats } from '../src/index.js';
 import { Rng, MAX_SAFE } from './helpers/model.js';
 import { expectThrow } from './helpers/expect.js';
@@ -207,6 +207,24 @@ describe('retry times for a rate limit', () => {
     expect(m.get('ip')).toBe(2);
     expect(m.msUntil('ip', limit - 1)).toBe(0);
     expect(m.msUntil('ip', 1)).toBe(200);
+  });
+
+  it('the default clock is Date.now, held at its last reading while the system clock is set back', () => {
+    const spy = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      const m = new WindowedCounterMap({ windowMs: 1000 });
+      expect(m.incr('a')).toBe(1);
+      spy.mockReturnValue(400_000); // set back: counts as 1_000_000, never throws
+      expect(m.incr('a')).toBe(2);
+      expect(m.stats().now).toBe(1_000_000);
+      spy.mockReturnValue(1_000_999);
+      expect(m.get('a')).toBe(2);
+      expect(m.msUntil('a')).toBe(1);
+      spy.mockReturnValue(1_001_000);
+      expect(m.get('a')).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('fractional clock readings land in the right slice at exact boundaries', () => {
