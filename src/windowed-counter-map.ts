@@ -178,7 +178,7 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
       const m = ring[j];
       if (m === null || m === undefined) continue;
       // A negative merge never needs memory, so it cannot fail part way.
-      (total as CounterMapBase<K>).merge(m as never, -1);
+      (total as CounterMapBase<K>).merge(m, -1);
       m.dispose();
       ring[j] = null;
     }

@@ -267,8 +267,8 @@ describe('bad input gets a clear error and changes nothing', () => {
 
   it('keys, steps, counts past the safe range and bad clock readings', () => {
     let t = 100;
-    const s = new WindowedCounterMap({ windowMs: 60, slices: 6, now: () => t as number });
-    const n = new IntWindowedCounterMap({ windowMs: 60, slices: 6, now: () => t as number });
+    const s = new WindowedCounterMap({ windowMs: 60, slices: 6, now: () => t });
+    const n = new IntWindowedCounterMap({ windowMs: 60, slices: 6, now: () => t });
     s.incr('a', 5);
     n.incr(7, 5);
     t = 115;
