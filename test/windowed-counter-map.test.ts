@@ -4,7 +4,7 @@
 // slices ending with t's. Clocks jump by every size: 0, 1 ms, to an exact
 // slice boundary, just before one, whole slices, a whole window, far past it.
 import { describe, expect, it, vi } from 'vitest';
-import { IntWindowedCounterMap, WindowedCounterMap, memoryStats } from '../src/index.js';
+import { CounterMap, IntWindowedCounterMap, WindowedCounterMap, memoryStats } from '../src/index.js';
 import { Rng, MAX_SAFE } from './helpers/model.js';
 import { expectThrow } from './helpers/expect.js';
 
@@ -326,6 +326,57 @@ describe('bad input gets a clear error and changes nothing', () => {
     expectThrow(() => m.size, Error, /disposed/);
     expectThrow(() => m.stats(), Error, /disposed/);
     expectThrow(() => [...m], Error, /disposed/);
+  });
+});
+
+describe('the rest of the surface', () => {
+  it('clear, delete, keys, values, toJSON, inspect; a walk throws when the window moves under it', () => {
+    let t = 0;
+    const m = new WindowedCounterMap({ windowMs: 100, slices: 4, now: () => t });
+    m.incr('a', 2);
+    t = 30;
+    m.incr('b');
+    m.incr('a');
+    expect(new Map(m.toJSON())).toEqual(new Map([['a', 3], ['b', 1]]));
+    expect([...m.keys()].sort()).toEqual(['a', 'b']);
+    expect([...m.values()].sort()).toEqual([1, 3]);
+    expect(String(Object.prototype.toString.call(m))).toBe('[object WindowedCounterMap]');
+    expect((m as unknown as Record<symbol, () => string>)[Symbol.for('nodejs.util.inspect.custom')]!()).toBe('WindowedCounterMap(2) { windowMs: 100, slices: 4 }');
+    expect(m.delete('a')).toBe(true);
+    expect(m.delete('a')).toBe(false);
+    expect(m.get('a')).toBe(0);
+    t = 100; // slice 0 would have taken 2 of a's counts: a was deleted from every slice
+    expect(m.get('a')).toBe(0);
+    expect(m.msUntil('b')).toBe(25); // b's slice [25, 50) leaves at 125
+    const it = m.entries();
+    expect(it.next().value).toEqual(['b', 1]);
+    m.incr('c');
+    expect(() => it.next()).toThrow(/modified during iteration/);
+    m.clear();
+    expect(m.size).toBe(0);
+    expect(m.stats()).toMatchObject({ size: 0, liveSlices: 0, bytes: expect.any(Number) });
+    expectThrow(() => { t = 99; m.get('b'); }, RangeError, /clock went back/);
+    t = 130;
+    expect(m.incr('b')).toBe(1);
+    m.dispose();
+  });
+
+  it('other maps in the same pools keep their entries while windows churn and are disposed', () => {
+    const bystander = new CounterMap();
+    for (let i = 0; i < 500; i++) bystander.incr(`by-${i}`, i + 1);
+    const want = [...bystander.entries()].sort();
+    let t = 0;
+    const rng = new Rng(99);
+    for (let round = 0; round < 20; round++) {
+      const m = new WindowedCounterMap({ windowMs: 50, slices: 5, now: () => t });
+      for (let i = 0; i < 2000; i++) {
+        t += rng.int(4);
+        m.incr(`k${rng.int(300)}`);
+      }
+      if (round % 2 === 0) m.dispose();
+    }
+    expect([...bystander.entries()].sort()).toEqual(want);
+    bystander.dispose();
   });
 });
 
