@@ -129,8 +129,22 @@ function contenders(Limiter: LimiterClass | null, keys: string[], seq: Uint32Arr
   return list;
 }
 
+/**
+ * Frees what a contender holds. A RateLimiterMemory has no dispose: its
+ * records stay alive through their pending timers (one per key, 60 s), so
+ * those are cleared here, or they would hold memory and timer-list work
+ * into the following samples.
+ */
 function dispose(x: unknown): void {
-  if (x instanceof WindowedCounterMap || x instanceof IntWindowedCounterMap) x.dispose();
+  if (x instanceof WindowedCounterMap || x instanceof IntWindowedCounterMap) {
+    x.dispose();
+    return;
+  }
+  const storage = (x as { _memoryStorage?: { _storage?: unknown } } | null)?._memoryStorage?._storage;
+  if (storage instanceof Map) {
+    for (const record of storage.values()) clearTimeout((record as { timeoutId?: ReturnType<typeof setTimeout> }).timeoutId);
+    storage.clear();
+  }
 }
 
 /** JS heap + external bytes after a full GC (external holds wasm memories too). */
