@@ -29,8 +29,9 @@ export interface WindowedCounterMapOptions {
   /**
    * Slices in the window (a positive integer that divides windowMs; default
    * 10). A count leaves the window whole slices at a time: with 6 slices of
-   * a 60 s window, an event at 12:00:05 counts until 12:01:00. More slices follow the window more
-   * closely; a key counted in every slice is held once per slice.
+   * a 60 s window, an event at 12:00:05 counts until 12:01:00. More slices
+   * follow the window more closely; a key counted in every slice is held
+   * once per slice.
    */
   slices?: number;
   /**
@@ -82,6 +83,7 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
   private _big = false;
   /** @internal The last clock reading. */
   private _last = -Infinity;
+  /** @internal */
   private readonly _now: () => number;
   /** @internal The clock is Date.now: a reading that goes back is held at the last one (NTP steps, a clock set back by hand). */
   private readonly _hold: boolean;
@@ -212,8 +214,12 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
       slice.incr(key, by);
     } catch (e) {
       // Out of memory for the slice: take the count back out of the total
-      // (a decrement never needs memory).
+      // (a decrement never needs memory), and drop a slice left empty.
       total.incr(key, -by);
+      if (slice !== null && slice.size === 0) {
+        slice.dispose();
+        this._ring[j] = null;
+      }
       throw e;
     }
     return count;
