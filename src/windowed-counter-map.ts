@@ -75,8 +75,15 @@ function positiveInteger(v: unknown, what: string): number {
 abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): boolean }> {
   /** @internal The running total over the live slices; null after dispose(). */
   private _total: M | null;
-  /** @internal The live slices' maps, slice i at index i mod slices. */
-  private readonly _ring: Array<M | null>;
+  /**
+   * @internal The live slices' maps, oldest first, and their slice indices
+   * (ascending: slices are made in clock order, so they leave from the
+   * front). Only slices that saw a count are here, so no work is ever
+   * proportional to `slices` itself.
+   */
+  private readonly _maps: M[] = [];
+  /** @internal */
+  private readonly _starts: number[] = [];
   /** @internal Index (clock / sliceMs, floored) of the current slice; NaN before the first reading. */
   private _cur = NaN;
   /** @internal Some count reached 2^31: incr checks for overflow up front. */
@@ -114,7 +121,6 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     this.sliceMs = windowMs / slices;
     this._now = now ?? (() => Date.now());
     this._hold = now === undefined;
-    this._ring = new Array<M | null>(slices).fill(null);
     this._total = this._make();
   }
 
@@ -153,37 +159,29 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
 
   /** @internal Drops the slices that are out of the window once slice `s` is the current one. */
   private _advance(total: M, s: number): void {
-    const n = this.slices;
-    const cur = this._cur;
     this._cur = s;
-    if (Number.isNaN(cur)) return;
-    const ring = this._ring;
-    // Slices cur-n+1 .. s-n leave. If that is every live one, the total
-    // holds nothing else: clear it in O(1) instead of subtracting.
-    const first = cur - n + 1;
-    const last = Math.min(s - n, cur);
+    const maps = this._maps;
+    const starts = this._starts;
+    const oldest = s - this.slices + 1;
     let leaving = 0;
-    let live = 0;
-    for (let j = 0; j < n; j++) if (ring[j] !== null) live++;
-    for (let i = first; i <= last; i++) if (ring[slot(i, n)] !== null) leaving++;
+    while (leaving < starts.length && starts[leaving]! < oldest) leaving++;
     if (leaving === 0) return;
-    if (leaving === live) {
+    if (leaving === maps.length) {
+      // Every live slice leaves: the total holds nothing else, so it is
+      // cleared in O(1) instead of subtracted.
       total.clear();
-      for (let j = 0; j < n; j++) {
-        ring[j]?.dispose();
-        ring[j] = null;
-      }
+      for (const m of maps) m.dispose();
+      maps.length = 0;
+      starts.length = 0;
       return;
     }
-    for (let i = first; i <= last; i++) {
-      const j = slot(i, n);
-      const m = ring[j];
-      if (m === null || m === undefined) continue;
+    for (let i = 0; i < leaving; i++) {
       // A negative merge never needs memory, so it cannot fail part way.
-      (total as CounterMapBase<K>).merge(m, -1);
-      m.dispose();
-      ring[j] = null;
+      (total as CounterMapBase<K>).merge(maps[i]!, -1);
+      maps[i]!.dispose();
     }
+    maps.splice(0, leaving);
+    starts.splice(0, leaving);
   }
 
   /**
@@ -207,18 +205,26 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     }
     const count = total.incr(key, by);
     if (count >= 2 ** 31) this._big = true;
-    const j = slot(this._cur, this.slices);
-    let slice = this._ring[j]!;
+    const maps = this._maps;
+    const last = maps.length - 1;
+    let slice: M;
+    if (last >= 0 && this._starts[last] === this._cur) {
+      slice = maps[last]!;
+    } else {
+      slice = this._make();
+      maps.push(slice);
+      this._starts.push(this._cur);
+    }
     try {
-      if (slice === null) slice = this._ring[j] = this._make();
       slice.incr(key, by);
     } catch (e) {
       // Out of memory for the slice: take the count back out of the total
       // (a decrement never needs memory), and drop a slice left empty.
       total.incr(key, -by);
-      if (slice !== null && slice.size === 0) {
+      if (slice.size === 0) {
         slice.dispose();
-        this._ring[j] = null;
+        maps.pop();
+        this._starts.pop();
       }
       throw e;
     }
@@ -258,14 +264,12 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     const t = this._tick();
     let left = this._total!.get(key);
     if (left <= count) return 0;
-    const n = this.slices;
     // Oldest slice first: each one takes its counts with it when it leaves,
-    // at the start of the slice n after it.
-    for (let i = this._cur - n + 1; i <= this._cur; i++) {
-      const m = this._ring[slot(i, n)];
-      if (m === null || m === undefined) continue;
-      left -= m.get(key);
-      if (left <= count) return (i + n) * this.sliceMs - t;
+    // at the start of the slice `slices` after it.
+    const maps = this._maps;
+    for (let i = 0; i < maps.length; i++) {
+      left -= maps[i]!.get(key);
+      if (left <= count) return (this._starts[i]! + this.slices) * this.sliceMs - t;
     }
     throw new Error(`${this._name}: the slices do not add up to the total for key ${describe(key)}`);
   }
@@ -275,7 +279,7 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     this._checkKey(key);
     this._tick();
     const had = this._total!.delete(key);
-    if (had) for (const m of this._ring) m?.delete(key);
+    if (had) for (const m of this._maps) m.delete(key);
     return had;
   }
 
@@ -289,10 +293,9 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
   clear(): void {
     const total = this._live();
     total.clear();
-    for (let j = 0; j < this.slices; j++) {
-      this._ring[j]?.dispose();
-      this._ring[j] = null;
-    }
+    for (const m of this._maps) m.dispose();
+    this._maps.length = 0;
+    this._starts.length = 0;
   }
 
   /** Frees every slice's memory now; any later call throws. */
@@ -346,8 +349,7 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     let bytes = total.stats().bytes;
     let sliceEntries = 0;
     let liveSlices = 0;
-    for (const m of this._ring) {
-      if (m === null) continue;
+    for (const m of this._maps) {
       liveSlices++;
       sliceEntries += m.size;
       bytes += m.stats().bytes;
@@ -379,12 +381,6 @@ abstract class WindowedBase<K, M extends CounterMapBase<K> & { delete(key: K): b
     if (this._total === null) return `${this._name} <disposed>`;
     return `${this._name}(${this.size}) { windowMs: ${this.windowMs}, slices: ${this.slices} }`;
   }
-}
-
-/** Index of slice i in a ring of n (i may be negative: clocks before 1970). */
-function slot(i: number, n: number): number {
-  const j = i % n;
-  return j < 0 ? j + n : j;
 }
 
 /**
