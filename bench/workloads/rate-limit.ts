@@ -244,13 +244,14 @@ export const rateLimit: Workload = {
       if (t.ok !== ref.ok || t.refused !== ref.refused) notes.push(`MISMATCH: ${list[i]!.name} let in ${t.ok} and refused ${t.refused}, ${list[0]!.name} ${ref.ok} and ${ref.refused}`);
     }
 
-    // Memory, untimed: one contender alive at a time.
-    const perKey: number[] = [];
-    for (const c of list) {
-      ctx.progress(`  rate-limit memory: ${c.name}`);
+    // Memory, untimed: one contender alive at a time, RateLimiterMemory
+    // last (what its timers leave behind must not land on another's count).
+    const perKey: number[] = list.map(() => NaN);
+    for (let i = list.length - 1; i >= 0; i--) {
+      ctx.progress(`  rate-limit memory: ${list[i]!.name}`);
       const before = heapUsed();
-      const { self } = await c.run();
-      perKey.push(held(self, before) / n);
+      const { self } = await list[i]!.run();
+      perKey[i] = held(self, before) / n;
       dispose(self);
     }
 
