@@ -12,5 +12,6 @@ import { countTokens } from './count-tokens.js';
 import { manyMaps } from './many-maps.js';
 import { combine } from './combine.js';
 import { heavyHitters } from './heavy-hitters.js';
+import { rateLimit } from './rate-limit.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit];

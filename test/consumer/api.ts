@@ -10,6 +10,10 @@ import {
   type IntKeys,
   type TokenCounter,
   type TokenOptions,
+  WindowedCounterMap,
+  IntWindowedCounterMap,
+  type WindowedCounterMapOptions,
+  type WindowedCounterMapStats,
 } from 'tophash';
 
 const options: CounterMapOptions = { initialCapacity: 1000, maxBytes: 1 << 24 };
@@ -147,3 +151,21 @@ words._checkKey('a');
 export const used = [a, b, c, d, e, f, g, h, i, j, size, top, topIds, entries, pairs, keys, intKeys, counts, json,
   layout, perEntry, fromWords, fromPairs, fromIds, fromIdPairs, wrongTop, notInt, counted, written, fromStream, fromArray,
   total, pruned, copy, idCopy, byMethod, methodKeys, fromMethods, byPort, readonlyWords, readonlyIds, readonlyMethods];
+
+// Counts over a time window.
+const windowOptions: WindowedCounterMapOptions = { windowMs: 60_000, slices: 6, now: () => Date.now() };
+const hits = new WindowedCounterMap(windowOptions);
+const inWindow: number = hits.incr('10.0.0.1');
+const retryMs: number = hits.msUntil('10.0.0.1', 9);
+const windowStats: WindowedCounterMapStats = hits.stats();
+const windowTop: Array<[string, number]> = hits.mostCommon(3);
+const byId = new IntWindowedCounterMap({ windowMs: 1000 });
+const idCount: number = byId.incr(42, 2);
+// @ts-expect-error a WindowedCounterMap key is a string
+hits.incr(1);
+// @ts-expect-error windowMs is required
+new WindowedCounterMap({ slices: 6 });
+// @ts-expect-error an IntWindowedCounterMap key is a number
+byId.get('42');
+
+export const usedWindow = [inWindow, retryMs, windowStats, windowTop, idCount];
