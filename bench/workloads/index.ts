@@ -13,5 +13,6 @@ import { manyMaps } from './many-maps.js';
 import { combine } from './combine.js';
 import { heavyHitters } from './heavy-hitters.js';
 import { rateLimit } from './rate-limit.js';
+import { countwords } from './countwords.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit, countwords];

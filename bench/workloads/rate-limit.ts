@@ -218,7 +218,7 @@ function oneWindow(n: number): Row[] {
 
 export const rateLimit: Workload = {
   id: 'rate-limit',
-  title: '11. Rate limit (requests per key in a sliding window)',
+  title: '12. Rate limit (requests per key in a sliding window)',
   sizeMeans: 'distinct keys (default 100k; requests = 10x keys, --quick 3x)',
   heapMb: 4096,
   timeoutMs: (o) => (o.quick ? 180_000 : 600_000),
