@@ -39,8 +39,8 @@ export interface RedisCounterOptions {
   /**
    * The most keys with a delta not yet acknowledged by Redis (pending, being
    * sent, or kept for a retry). Past it, counting a key that has no delta
-   * yet throws a RangeError and counts nothing; keys that have one still
-   * count. Default 1,000,000 (about 20-40 MB of wasm memory for short keys).
+   * yet throws a RangeError and counts nothing; a key that already has a
+   * delta waiting to be sent still counts. Default 1,000,000 (about 20-40 MB of wasm memory for short keys).
    */
   maxPendingKeys?: number;
   /** Fields per script call (each call is one atomic batch). Default 1000. */
@@ -430,6 +430,11 @@ export interface LoadCountsOptions {
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
+/** A reply value in an error message: a string quoted (cut at 40 chars), anything else described. */
+function quote(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) : describe(v);
+}
+
 /**
  * A CounterMap of the Redis hash `key` (field → count), read with HSCAN a
  * `count` of fields at a time, so a large hash neither blocks Redis nor
@@ -457,11 +462,11 @@ export async function loadCounts(client: unknown, key: string, options: LoadCoun
         const field = flat[i]!;
         const value = flat[i + 1]!;
         if (typeof field !== 'string' || typeof value !== 'string' || !INTEGER.test(value)) {
-          throw new TypeError(`loadCounts: field ${describe(field)} of ${JSON.stringify(key)} holds ${describe(value)}, not an integer count`);
+          throw new TypeError(`loadCounts: field ${quote(field)} of ${JSON.stringify(key)} holds ${quote(value)}, not an integer count`);
         }
         const n = Number(value);
         if (!Number.isSafeInteger(n)) {
-          throw new RangeError(`loadCounts: field ${describe(field)} of ${JSON.stringify(key)} holds ${value}, past Number.MAX_SAFE_INTEGER`);
+          throw new RangeError(`loadCounts: field ${quote(field)} of ${JSON.stringify(key)} holds ${value}, past Number.MAX_SAFE_INTEGER`);
         }
         // set, not incr: HSCAN may return a field twice.
         m.set(field, n > 0 ? n : 0);
