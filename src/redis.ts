@@ -23,8 +23,8 @@ import { SignedDeltas } from './signed-deltas.js';
 
 const SHA = createHash('sha1').update(APPLY_BATCH).digest('hex');
 
-/** A batch's fields take at most this many bytes (one longer key goes alone). */
-const BATCH_BYTES = 1 << 20;
+/** A batch's fields take at most this many UTF-16 code units (one longer key goes alone). */
+const BATCH_CHARS = 1 << 20;
 
 /** Options of {@link RedisCounter}. */
 export interface RedisCounterOptions {
@@ -81,7 +81,7 @@ export interface RedisCounterStats {
 
 /** One script call's worth of deltas, kept as sent until Redis acknowledges it. */
 interface Batch {
-  /** [sequence, writer key life, field, delta, field, delta, ...] */
+  /** [sequence, writer key life, the fields and deltas as JSON] (redis-script.ts) */
   readonly args: string[];
   readonly keys: number;
   /** Bytes of the call in the Redis protocol (RESP), with EVALSHA. */
@@ -349,11 +349,8 @@ export class RedisCounter {
   /** The next batch of _draining's entries, or null (and _drainIt null) when none are left. */
   private _nextBatch(): Batch | null {
     const it = this._drainIt!;
-    const seq = String(this._seq + 1);
-    const args = [seq, this._ttl];
-    let fieldBytes = 0;
-    // EVALSHA sha numkeys key writer-key seq ttl, then the fields and deltas.
-    let bytes = bulk(7) + bulk(40) + bulk(1) + this._keyBytes + bulk(seq.length) + bulk(this._ttl.length);
+    const parts: string[] = [];
+    let chars = 0;
     let n = 0;
     while (n < this._batchKeys) {
       let e = this._peek;
@@ -366,22 +363,20 @@ export class RedisCounter {
         }
         e = r.value;
       }
-      const len = Buffer.byteLength(e[0]);
-      if (n > 0 && fieldBytes + len > BATCH_BYTES) {
+      if (n > 0 && chars + e[0].length > BATCH_CHARS) {
         this._peek = e;
         break;
       }
-      const delta = String(e[1]);
-      args.push(e[0], delta);
-      fieldBytes += len;
-      bytes += bulk(len) + bulk(delta.length);
+      parts.push(e[0], String(e[1]));
+      chars += e[0].length;
       n++;
     }
     if (n === 0) return null;
-    // The array header: *<items>\r\n.
-    bytes += 3 + String(5 + args.length).length;
-    this._seq++;
-    return { args, keys: n, bytes };
+    const seq = String(++this._seq);
+    const json = JSON.stringify(parts);
+    // *8 EVALSHA sha 2 key writer-key seq ttl json
+    const bytes = 4 + bulk(7) + bulk(40) + bulk(1) + this._keyBytes + bulk(seq.length) + bulk(this._ttl.length) + bulk(Buffer.byteLength(json));
+    return { args: [seq, this._ttl, json], keys: n, bytes };
   }
 
   /** Sends a batch (EVALSHA, or EVAL when Redis lacks the script); throws when it is not acknowledged. */

@@ -11,5 +11,6 @@ import { scale } from './scale.js';
 import { countTokens } from './count-tokens.js';
 import { manyMaps } from './many-maps.js';
 import { combine } from './combine.js';
+import { redis } from './redis.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, redis];
