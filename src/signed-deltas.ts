@@ -18,9 +18,15 @@ function overflow(key: string, by: number, error: unknown): RangeError {
 
 export class SignedDeltas {
   /** Keys whose net delta is > 0, with that delta. */
-  readonly pos = new CounterMap();
+  readonly pos: CounterMap;
   /** Keys whose net delta is < 0, with minus that delta. */
-  readonly neg = new CounterMap();
+  readonly neg: CounterMap;
+
+  /** Room for `pos` and `neg` keys up front (the sizes the last ones reached). */
+  constructor(pos = 0, neg = 0) {
+    this.pos = new CounterMap(pos > 0 ? { initialCapacity: pos } : undefined);
+    this.neg = new CounterMap(neg > 0 ? { initialCapacity: neg } : undefined);
+  }
 
   /** Keys with a non-zero delta. */
   get size(): number {
@@ -40,11 +46,6 @@ export class SignedDeltas {
   *entries(): IterableIterator<[string, number]> {
     yield* this.pos.entries();
     for (const [k, v] of this.neg.entries()) yield [k, -v];
-  }
-
-  clear(): void {
-    this.pos.clear();
-    this.neg.clear();
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // Nothing lost, nothing doubled, with a real Redis that crashes and freezes:
 // several processes (test/fixtures/redis-writer.mjs, half on ioredis, half
-// on node-redis) count into one hash while redis-server (AOF, fsync at every
+// on node-redis v5+ and v4) count into one hash while redis-server (AOF, fsync at every
 // write) is killed with SIGKILL and started again on the same port and dir,
 // frozen with SIGSTOP past the clients' timeouts (their batches are applied
 // when it wakes up, after the counters gave up on the replies, and the
@@ -50,7 +50,7 @@ describe.skipIf(!installed)('RedisCounter across processes while Redis crashes a
     const reports: Array<Promise<Report>> = [];
     const ready: Array<Promise<void>> = [];
     for (let i = 0; i < procs; i++) {
-      const kind = i % 2 === 0 ? 'ioredis' : 'node-redis';
+      const kind = ['ioredis', 'node-redis', 'ioredis', 'node-redis-v4'][i % 4]!;
       const child = fork(WRITER, [String(srv.port), kind, String(i + 1), key], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       children.push(child);
       logs[i] = '';

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { createClient as createClientV4 } from 'redis-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CounterMap } from '../src/counter-map.js';
 import { RedisCounter, loadCounts, type RedisCounterOptions } from '../src/redis.js';
@@ -44,7 +45,7 @@ interface Client {
   quit(): Promise<unknown>;
 }
 
-const CLIENTS: Record<'ioredis' | 'node-redis', () => Promise<Client>> = {
+const CLIENTS: Record<'ioredis' | 'node-redis' | 'node-redis v4', () => Promise<Client>> = {
   async ioredis() {
     const c = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 1 });
     await c.connect();
@@ -52,6 +53,13 @@ const CLIENTS: Record<'ioredis' | 'node-redis', () => Promise<Client>> = {
   },
   async 'node-redis'() {
     const c = createClient({ socket: { host: '127.0.0.1', port: server.port } });
+    c.on('error', () => {});
+    await c.connect();
+    return { client: c, quit: () => c.quit().catch(() => {}) };
+  },
+  // v4's replies differ (HSCAN: { cursor: number, tuples }): the devDependency redis-v4 is redis@4.
+  async 'node-redis v4'() {
+    const c = createClientV4({ socket: { host: '127.0.0.1', port: server.port } });
     c.on('error', () => {});
     await c.connect();
     return { client: c, quit: () => c.quit().catch(() => {}) };
@@ -104,7 +112,7 @@ function freshKey(): string {
   return `t${process.pid}:${++n}`;
 }
 
-describe.skipIf(!installed).each(['ioredis', 'node-redis'] as const)('RedisCounter with %s', (kind) => {
+describe.skipIf(!installed).each(['ioredis', 'node-redis', 'node-redis v4'] as const)('RedisCounter with %s', (kind) => {
   let c: Client;
   let key: string;
   const open: RedisCounter[] = [];
@@ -157,7 +165,7 @@ describe.skipIf(!installed).each(['ioredis', 'node-redis'] as const)('RedisCount
   });
 
   it('matches a model of the hash under random signed deltas and flushes (seeded)', async () => {
-    const rng = new Rng(kind === 'ioredis' ? 11 : 12);
+    const rng = new Rng(kind === 'ioredis' ? 11 : kind === 'node-redis' ? 12 : 13);
     const rc = counter({ batchKeys: 7 });
     const model = new Map<string, number>(); // the hash as it must be
     const pending = new Map<string, number>(); // net deltas not flushed yet
