@@ -6,14 +6,23 @@
 //   ARGV[1]  the batch's sequence number        ARGV[2] the writer key's life, ms
 //   ARGV[3]  the batch: a JSON array ["field", "delta", "field", "delta", ...]
 //            (deltas are non-zero safe integers, as strings)
+//   ARGV[4]  '1' when the batch was sent right behind its predecessor, before
+//            that one was acknowledged (pipelined); '0' when every batch
+//            before it was acknowledged
 //
 // Returns 1 when it applied the batch, 0 when the writer key says it already
-// had (a retry whose first reply was lost).
+// had (a retry whose first reply was lost), 2 when it did not apply it
+// because its predecessor was not applied (a pipelined batch behind one that
+// failed: the writer sends both again).
 //
-// A writer sends batch n+1 only after batch n was acknowledged, so "applied"
-// is a high-water mark: sequence <= mark means applied before. A stale
-// attempt that a client queued while Redis was unreachable and sent after a
-// later batch is therefore skipped as well.
+// The writer key is a high-water mark: the batches of a writer are applied
+// in sequence order and never one without all those before it, so sequence
+// <= mark means applied before. A pipelined batch applies only right after
+// its predecessor (mark = sequence - 1); a batch whose predecessors were all
+// acknowledged applies whenever its sequence is above the mark (or the mark
+// is gone: expired, or lost with the writes Redis lost). A stale attempt that
+// a client queued while Redis was unreachable and sent after later batches
+// is therefore skipped as well.
 //
 // Redis does not roll a script back when a command in it fails: writes made
 // before the failure stay. So the script undoes them itself: HINCRBY of
@@ -39,8 +48,9 @@
 // HDEL takes its fields in slices of 1,000: Lua's unpack() is limited by its
 // C stack (LUAI_MAXCSTACK, 8,000).
 export const APPLY_BATCH = `local seq = tonumber(ARGV[1])
-local last = redis.call('GET', KEYS[2])
-if last and tonumber(last) >= seq then return 0 end
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if last >= seq then return 0 end
+if ARGV[4] == '1' and last ~= seq - 1 then return 2 end
 local MAX = 9007199254740991
 local batch = cjson.decode(ARGV[3])
 local gone = {}

@@ -252,16 +252,51 @@ describe.skipIf(!installed).each(['ioredis', 'node-redis', 'node-redis v4'] as c
     expect(rc.stats()).toMatchObject({ failedFlushes: 2, duplicateBatches: 0, pendingKeys: 0 });
   });
 
+  it('pipelined batches: one not applied holds back those behind it, which are sent again in order', async () => {
+    // Batch 2 of 4 is refused before it is sent; 3 and 4 reach Redis and must not apply.
+    let first = true;
+    const io = faulty(c.client, (n) => (first && n === 2 ? 'refuse' : null));
+    const rc = counter({ batchKeys: 3 }, io);
+    for (let i = 0; i < 12; i++) rc.incr(`k${i}`, i + 1);
+    await expect(rc.flush()).rejects.toThrow(/ECONNREFUSED/);
+    expect((await hash(key)).size).toBe(3);
+    expect(rc.pendingKeys).toBe(9);
+    first = false;
+    rc.incr('k0', 100);
+    await rc.flush();
+    const want = new Map<string, number>();
+    for (let i = 0; i < 12; i++) want.set(`k${i}`, i + 1);
+    want.set('k0', 101);
+    expect(sorted(await hash(key))).toEqual(sorted(want));
+    expect(rc.stats()).toMatchObject({ batches: 5, duplicateBatches: 0, calls: 8, pendingKeys: 0 });
+  });
+
+  it('pipelined batches: a lost reply before an applied batch counts as applied (nothing resent)', async () => {
+    const io = faulty(c.client, (n) => (n === 1 ? 'lose' : null));
+    const rc = counter({ batchKeys: 2 }, io);
+    for (let i = 0; i < 6; i++) rc.incr(`k${i}`);
+    await rc.flush();
+    expect((await hash(key)).size).toBe(6);
+    expect(rc.stats()).toMatchObject({ batches: 3, failedFlushes: 0, calls: 3, pendingKeys: 0 });
+  });
+
   it('the script: a batch id seen before (the same, or an older one) is skipped', async () => {
     const writer = `${key}:writer-test`;
     const call = (seq: number, ...fd: string[]): Promise<unknown> =>
-      admin.eval(APPLY_BATCH, 2, key, writer, String(seq), '60000', JSON.stringify(fd));
+      admin.eval(APPLY_BATCH, 2, key, writer, String(seq), '60000', JSON.stringify(fd), '0');
+    const pipelined = (seq: number, ...fd: string[]): Promise<unknown> =>
+      admin.eval(APPLY_BATCH, 2, key, writer, String(seq), '60000', JSON.stringify(fd), '1');
     expect(await call(1, 'a', '5', 'b', '2')).toBe(1);
     expect(await call(1, 'a', '5', 'b', '2')).toBe(0); // the retry of a batch whose reply was lost
     expect(await call(2, 'a', '-5')).toBe(1);
     expect(await call(1, 'a', '5', 'b', '2')).toBe(0); // a stale attempt arriving late
-    expect(sorted(await hash(key))).toEqual([['b', 2]]);
-    expect(Number(await admin.get(writer))).toBe(2);
+    expect(await pipelined(4, 'c', '1')).toBe(2); // behind batch 3, which was not applied: skipped
+    expect(await pipelined(3, 'c', '1')).toBe(1);
+    expect(await pipelined(4, 'c', '1')).toBe(1);
+    expect(await pipelined(3, 'c', '1')).toBe(0);
+    expect(await call(6, 'c', '1')).toBe(1); // all before it acknowledged: the mark (4) may lag (lost writes)
+    expect(sorted(await hash(key))).toEqual([['b', 2], ['c', 3]]);
+    expect(Number(await admin.get(writer))).toBe(6);
     const ttl = await admin.pttl(writer);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
