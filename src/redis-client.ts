@@ -59,7 +59,7 @@ function fromNodeRedis(c: NodeRedisLike): ScriptClient {
     eval: (script, keys, args) => c.eval(script, { keys, arguments: args }),
     async hscan(key, cursor, count) {
       const r = (await c.hScan(key, cursor, { COUNT: count })) as {
-        cursor?: unknown;
+        cursor?: string | number;
         entries?: Array<{ field: string; value: string }>;
         tuples?: Array<{ field: string; value: string }>;
       } | null;

@@ -384,9 +384,9 @@ export class RedisCounter {
     }
     this._queue.splice(0, acked + 1);
     if (this._queue.length > 0) {
-      const failed = results.slice(acked + 1).find((r) => r.status === 'rejected');
+      const failed = results.slice(acked + 1).find((r): r is PromiseRejectedResult => r.status === 'rejected');
       throw failed !== undefined
-        ? (failed as PromiseRejectedResult).reason
+        ? failed.reason
         : new Error(`RedisCounter ${JSON.stringify(this._key)}: Redis skipped batches whose predecessor it had not applied; they are kept and sent again by the next flush`);
     }
   }
@@ -459,6 +459,7 @@ export class RedisCounter {
         },
         (e: unknown) => {
           clearTimeout(timer);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the client's own error, as it gave it
           reject(e);
         },
       );

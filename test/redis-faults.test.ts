@@ -67,7 +67,7 @@ describe.skipIf(!installed)('RedisCounter across processes while Redis crashes a
         child.once('exit', (code) => reject(new Error(`writer ${i + 1} (${kind}) exited with ${code} without a report:\n${logs[i]}`)));
       }));
     }
-    reports.forEach((p) => p.catch(() => {})); // awaited below; a failure then is the test's
+    for (const p of reports) p.catch(() => {}); // awaited below; a failure then is the test's
     await Promise.all(ready);
 
     const faults: string[] = [];

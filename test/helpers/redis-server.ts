@@ -97,8 +97,8 @@ export class RedisServer {
     const onOut = (d: Buffer): void => {
       this.log += d.toString();
     };
-    proc.stdout!.on('data', onOut);
-    proc.stderr!.on('data', onOut);
+    proc.stdout.on('data', onOut);
+    proc.stderr.on('data', onOut);
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     const gone = this.exited.then(() => 'exited' as const);
     const t0 = Date.now();
