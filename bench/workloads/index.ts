@@ -14,5 +14,6 @@ import { combine } from './combine.js';
 import { heavyHitters } from './heavy-hitters.js';
 import { rateLimit } from './rate-limit.js';
 import { countwords } from './countwords.js';
+import { redis } from './redis.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit, countwords];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit, countwords, redis];
