@@ -16,7 +16,7 @@ import { readRefs, exportStream, importInts, importStream, importRecord, chunkCo
 import { topK, readTop, topFree } from "./select";
 import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
-import { tallyPtr, tallyLoad, entries as tallyEntries, flushNext } from "./tally";
+import { tallyPtr, tallyLoad, tallyReset, entries as tallyEntries, flushNext } from "./tally";
 import {
   headerNew, headerFree, tableRelease, tableResize, arenaGrow, arenaCompact, heldBytes, slotBytesHeld, hasSlots,
   ownInit, ownBytesNeeded, refusedBytes,
@@ -489,6 +489,8 @@ export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
 export function tally_flush(t: usize, by: f64): f64 {
   return flush(t, by);
 }
+/** Empties the tally (a pool copied into a smaller memory, src/pools.ts). */
+export function tally_reset(): void { tallyReset(); }
 export function tally_undo(t: usize, by: f64): void {
   undoTally(t, by);
 }

@@ -147,6 +147,19 @@ function restEqual(a: usize, b: usize, n: u32): bool {
   return load<u32>(ENTRIES + (<usize>j << 3), 4);
 }
 
+/**
+ * Empties the tally whatever `entries` says. A pool copied into a smaller
+ * memory (compact.ts) carries this static data but not the globals: the
+ * copy starts with entries = 0, and slots left behind by a flush that moved
+ * its table to another instance would read as live entries.
+ */
+export function tallyReset(): void {
+  memory.fill(SLOTS, 0, 2 << SLOT_BITS);
+  entries = 0;
+  flushNext = 0;
+  tallyRefused = false;
+}
+
 /** Empties the tally. */
 export function tallyClear(): void {
   flushNext = 0;

@@ -208,6 +208,9 @@ export function compactPool(pool: Pool): number {
     if (!ex.heap_adopt(end / PAGE)) return 0;
     new Uint8Array(ex.memory.buffer).set(pool.view().subarray(0, top + 16));
     ex.heap_cut(top, pool.inUse());
+    // The copy carries static data, not globals: the tokenizer's tally (its
+    // slots may hold a flush that moved to another instance) starts empty.
+    ex.tally_reset();
     // Only a copy whose allocator reads back whole is adopted; anything else
     // (a refused instance, a trap) leaves the pool as it was.
     if (!ex.heap_check()) return 0;

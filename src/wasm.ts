@@ -98,6 +98,7 @@ export interface CoreExports {
   tally_load(n: number, next: number): void;
   tally_flush(t: number, by: number): number;
   tally_undo(t: number, by: number): void;
+  tally_reset(): void;
   heap_top(): number;
   heap_adopt(pages: number): number;
   heap_cut(top: number, inUse: number): void;
