@@ -74,7 +74,7 @@ afterAll(() => {
 });
 
 /** Bytes of the npm tarball (see the breakdown where it is checked). */
-const PACKED_BUDGET = 205_000;
+const PACKED_BUDGET = 275_000;
 
 describe('packed package', () => {
   it('ships dist (ESM, CJS, declarations) and nothing users do not need', () => {
@@ -106,15 +106,15 @@ describe('packed package', () => {
     expect(readFileSync(join(project, 'node_modules/tophash/dist/types/wasm-bytes.d.ts'), 'utf8').length).toBeLessThan(200);
     console.log(`tarball ${packed.size} B, unpacked ${packed.unpackedSize} B, ${packed.files.length} files`);
     // Budget, measured part by part (each file gzipped alone, so the parts
-    // add up to more than the tarball): the inlined 45 KB core (the table,
+    // add up to more than the tarball): the inlined 60 KB core (the table,
     // the pool allocator, the SIMD tokenizer, the records of merge and
-    // snapshots), in both the ESM and CJS builds, ~42 KB; the rest of the
-    // library with both sets of declarations ~93 KB; the tophash-bench CLI
-    // ~40 KB; the opt-in entries tophash/prometheus and tophash/eslint ~39
-    // KB, tophash/node with its worker script ~16 KB and tophash/redis with
-    // its bench workload ~18 KB (a program that imports only `tophash` loads
-    // and bundles none of them); README ~18 KB.
-    // Tarball at the last change: 191 KB. About 7% left for growth.
+    // snapshots, TopK, the pool copy), ESM and CJS, ~54 KB; the rest of the
+    // library ~93 KB, its declarations ~30 KB and their TypeScript 5.0 copies
+    // ~59 KB; TopK ~26 KB and the windowed maps ~11 KB; the tophash-bench CLI
+    // ~60 KB; the opt-in entries tophash/prometheus and tophash/eslint ~39
+    // KB, tophash/node with its worker script ~26 KB and tophash/redis ~30
+    // KB (a program that imports only `tophash` loads and bundles none of
+    // them); README ~11 KB. Tarball at the last change: 261 KB.
     expect(packed.size).toBeLessThan(PACKED_BUDGET);
   });
 });
