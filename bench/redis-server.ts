@@ -14,7 +14,8 @@ export interface BenchRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (the tests' server uses it too). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -25,16 +26,21 @@ function freePort(): Promise<number> {
   });
 }
 
-function pong(port: number): Promise<boolean> {
+/** One PING over a raw socket: true on +PONG (false while Redis loads its AOF, or is down). */
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host: '127.0.0.1', port });
+    let got = '';
     const done = (ok: boolean): void => {
       sock.destroy();
       resolve(ok);
     };
     sock.setTimeout(500, () => done(false));
     sock.once('error', () => done(false));
-    sock.once('data', (d) => done(d.toString('latin1').startsWith('+PONG')));
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n')) done(got.startsWith('+PONG'));
+    });
     sock.once('connect', () => sock.write('PING\r\n'));
   });
 }
@@ -54,7 +60,7 @@ export async function startRedis(): Promise<BenchRedis | string> {
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let t = 0; !(await pong(port)); t++) {
+  for (let t = 0; !(await ping(port)); t++) {
     if (t > 400 || proc.exitCode !== null) {
       await stop();
       return `redis-server did not start on port ${port}`;

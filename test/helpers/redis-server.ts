@@ -5,7 +5,7 @@
 // (SIGSTOP/SIGCONT).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { freePort, ping } from '../../bench/redis-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,35 +28,6 @@ export function noteSkipped(file: string): void {
   process.stderr.write(`${file}: SKIPPED: redis-server is not installed (apt-get install -y redis-server); CI installs it and fails without it\n`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** One PING over a raw socket: true on +PONG (false while Redis loads its AOF, or is down). */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    let got = '';
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(500, () => done(false));
-    sock.once('error', () => done(false));
-    sock.on('data', (d) => {
-      got += d.toString('latin1');
-      if (got.includes('\r\n')) done(got.startsWith('+PONG'));
-    });
-    sock.once('connect', () => sock.write('PING\r\n'));
-  });
-}
 
 export class RedisServer {
   readonly port: number;
