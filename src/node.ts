@@ -50,7 +50,7 @@ import type { RangeJob, RangeMessage } from './count-worker.js';
 export type CountFileTarget = CounterMap | TopK;
 
 /** Options of countFile. */
-export interface CountFileOptions<T extends CountFileTarget = CountFileTarget> extends TokenOptions {
+export interface CountFileOptions<T extends CountFileTarget = CounterMap> extends TokenOptions {
   /**
    * Count into this map (adding to its counts) instead of a new one; or into
    * this TopK (the file counted into a TopK of its capacity, then merged).
