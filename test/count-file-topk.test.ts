@@ -158,6 +158,21 @@ describe('the guarantees, against exact counts', () => {
   });
 });
 
+describe('what into gets meanwhile is kept', () => {
+  it('counts added to into from onProgress stay, beside the file\'s', async () => {
+    const p = oldFile('meanwhile.txt', large);
+    const top = new TopK({ capacity: 100 });
+    let calls = 0;
+    await countFile(p, { into: top, workers: 1, onProgress: () => void (calls++ === 0 && top.incr('meanwhile', 200_000)) });
+    expect(calls).toBeGreaterThan(1);
+    const truth = exact(large, {}, new Map([['meanwhile', 200_000]]));
+    expect(top.bounds('meanwhile').lower).toBeLessThanOrEqual(200_000);
+    expect(top.get('meanwhile')).toBeGreaterThanOrEqual(200_000);
+    checkGuarantees(top, truth);
+    top.dispose();
+  });
+});
+
 describe('atomic: on failure into is byte for byte as before', () => {
   for (const workers of [1, 2]) {
     it(`invalid UTF-8 near the end (workers: ${workers}): TypeError naming the offset`, async () => {
