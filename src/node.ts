@@ -135,7 +135,8 @@ export const countFileEnv: { cpu: () => CpuView; callingThreadCounts: boolean; k
  * Rejects with the fs error for a missing file, a directory or a failed read;
  * with a TypeError for anything but a regular file (a FIFO, a device), for
  * invalid UTF-8 (naming the byte offset in the file) and for an unknown
- * option; with a RangeError past the map's maxBytes; with an Error when the
+ * option; with a RangeError past the map's maxBytes (for a TopK: a token
+ * over 32 KiB, or a total past 2^53 - 1); with an Error when the
  * file changes (its size or modification time) while it is counted; with
  * `signal.reason` when aborted. In every case nothing from the file is
  * counted (`into` is left exactly as it was) and no worker is left running.
