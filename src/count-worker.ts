@@ -1,5 +1,6 @@
 // The worker_threads script of countFile: claims ranges of the file from the
-// counter the threads share and counts them into a map of its own, then
+// counter the threads share and counts them into a map (or a TopK of the
+// calling thread's capacity) of its own, then
 // posts back the map's snapshot (its buffer transferred, not copied) for the
 // calling thread to merge. Errors are posted as plain data (name, message,
 // code): an Error object would be cloned without its class.
@@ -14,6 +15,7 @@ import { CounterMap } from './counter-map.js';
 import { countRanges } from './file-range.js';
 import { claimer, type SharedRanges } from './shared-ranges.js';
 import type { TokenOptions } from './tokens.js';
+import { TopK } from './topk.js';
 import { adoptCoreModule } from './wasm.js';
 
 /** @internal What countFile gives each worker. */
@@ -26,6 +28,8 @@ export interface RangeJob {
   options: TokenOptions;
   /** The calling thread's compiled core. */
   module: WebAssembly.Module;
+  /** Count into a TopK of this capacity (its snapshot posted, kind 3) instead of a CounterMap. */
+  capacity?: number;
 }
 
 /** @internal What a worker posts: progress, its snapshot, or its error. */
@@ -37,7 +41,7 @@ export type RangeMessage =
 async function run(job: RangeJob): Promise<void> {
   const port = parentPort!;
   adoptCoreModule(job.module);
-  const map = new CounterMap();
+  const map = job.capacity === undefined ? new CounterMap() : new TopK({ capacity: job.capacity });
   // On failure the map is dropped with the thread.
   await countRanges(map, job.fd, claimer(job.ranges, job.slot), job.options, {
     progress: (bytes) => port.postMessage({ kind: 'progress', bytes } satisfies RangeMessage),

@@ -9,7 +9,8 @@
 // the bytes it read, to replay them if the count must be taken back.
 
 import { readSync } from 'node:fs';
-import type { CounterMap } from './counter-map.js';
+import { CounterMap } from './counter-map.js';
+import type { TopK } from './topk.js';
 import type { ByteSource, TokenOptions } from './tokens.js';
 
 /** Bytes counted between two yields to the event loop (and progress reports). */
@@ -54,19 +55,20 @@ export interface RangeHooks {
 }
 
 /**
- * Counts the tokens of every range `claim` hands out into `map`, a segment
- * at a time, yielding to the event loop between segments. Each range must
- * start and end at a token boundary (countFile cuts after separator bytes).
- * On failure `map` holds part of the work: the caller drops it.
+ * Counts the tokens of every range `claim` hands out into `map` (a map or a
+ * TopK), a segment at a time, yielding to the event loop between segments.
+ * Each range must start and end at a token boundary (countFile cuts after
+ * separator bytes). On failure `map` holds part of the work: the caller
+ * drops it.
  */
 export async function countRanges(
-  map: CounterMap,
+  map: CounterMap | TopK,
   fd: number,
   claim: Claim,
   options: TokenOptions,
   hooks: RangeHooks = {},
 ): Promise<void> {
-  const counter = map.tokenCounter(options);
+  const counter = map instanceof CounterMap ? map.tokenCounter(options) : map._tokenCounter(options, 'countFile');
   let before = 0;
   for (let range = claim(); range !== null; range = claim()) {
     const [start, end] = range;

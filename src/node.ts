@@ -19,6 +19,9 @@
 // posts back its map's snapshot, transferred; this thread merges them
 // (records.ts: no JS string per key).
 //
+// A TopK `into` is counted the same way into a TopK of its capacity (each
+// worker's too, its snapshot loaded and merged), then merged into `into`.
+//
 // Atomic: nothing is taken back by reading the file again (it may have
 // changed). A file counted into `into` by one thread, up to 64 MiB, keeps
 // its bytes in memory to replay them with a step of -1; otherwise the file
@@ -31,6 +34,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CounterMap } from './counter-map.js';
+import { IntCounterMap } from './int-counter-map.js';
+import { IntTopK, TopK } from './topk.js';
 import { cpuView, type CpuView } from './cpu-load.js';
 import { describe } from './errors.js';
 import { countKeeping, countRanges, KEEP_LIMIT, once, SEGMENT } from './file-range.js';
@@ -41,10 +46,16 @@ import { workerScript } from './worker-url.js';
 import { coreModule } from './wasm.js';
 import type { RangeJob, RangeMessage } from './count-worker.js';
 
+/** What countFile counts into: a map, or a bounded summary. */
+export type CountFileTarget = CounterMap | TopK;
+
 /** Options of countFile. */
-export interface CountFileOptions extends TokenOptions {
-  /** Count into this map (adding to its counts) instead of a new one. */
-  into?: CounterMap;
+export interface CountFileOptions<T extends CountFileTarget = CounterMap> extends TokenOptions {
+  /**
+   * Count into this map (adding to its counts) instead of a new one; or into
+   * this TopK (the file counted into a TopK of its capacity, then merged).
+   */
+  into?: T;
   /**
    * Called as the file is read (every few MiB, and once at the end) with the
    * bytes counted so far and the file's size.
@@ -117,17 +128,20 @@ export const countFileEnv: { cpu: () => CpuView; callingThreadCounts: boolean; k
  * Counts the tokens of a UTF-8 text file (split on ASCII whitespace unless
  * `options.separators` says otherwise; ASCII-lowercased with `lowercase`),
  * exactly as `countTokens` would count its bytes. Resolves to the map: a new
- * `CounterMap`, or `options.into`.
+ * `CounterMap`, or `options.into`. A `TopK` as `into` gets the file's count
+ * as a summary of its capacity merged into it (`TopK#merge`): its
+ * guarantees hold for what it held and the file together.
  *
  * Rejects with the fs error for a missing file, a directory or a failed read;
  * with a TypeError for anything but a regular file (a FIFO, a device), for
  * invalid UTF-8 (naming the byte offset in the file) and for an unknown
- * option; with a RangeError past the map's maxBytes; with an Error when the
+ * option; with a RangeError past the map's maxBytes (for a TopK: a token
+ * over 32 KiB, or a total past 2^53 - 1); with an Error when the
  * file changes (its size or modification time) while it is counted; with
  * `signal.reason` when aborted. In every case nothing from the file is
  * counted (`into` is left exactly as it was) and no worker is left running.
  */
-export async function countFile(path: string | URL, options?: CountFileOptions): Promise<CounterMap> {
+export async function countFile<T extends CountFileTarget = CounterMap>(path: string | URL, options?: CountFileOptions<T>): Promise<T> {
   if (typeof path !== 'string' && !(path instanceof URL)) {
     throw new TypeError(`countFile: path must be a string or a file: URL, got ${describe(path)}`);
   }
@@ -140,8 +154,11 @@ export async function countFile(path: string | URL, options?: CountFileOptions):
   }
   // Each option read once.
   const { into, onProgress, workers, signal, separators, lowercase } = options ?? {};
-  if (into !== undefined && !(into instanceof CounterMap)) {
-    throw new TypeError(`countFile: into must be a CounterMap, got ${describe(into)}`);
+  if (into !== undefined && !(into instanceof CounterMap) && !(into instanceof TopK)) {
+    const what = into instanceof IntTopK
+      ? 'an IntTopK (its keys are integers; a file\'s tokens are strings)'
+      : into instanceof IntCounterMap ? 'an IntCounterMap (its keys are integers; a file\'s tokens are strings)' : describe(into);
+    throw new TypeError(`countFile: into must be a CounterMap or a TopK, got ${what}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new TypeError(`countFile: onProgress must be a function, got ${describe(onProgress)}`);
@@ -155,7 +172,9 @@ export async function countFile(path: string | URL, options?: CountFileOptions):
   }
   const parsed = parseTokenOptions({ separators, lowercase }, 'countFile');
   const tokenOptions: TokenOptions = { separators: parsed.separators, lowercase: parsed.lowercase };
-  into?.tokenCounter(tokenOptions); // throws now if `into` was disposed, before any file or worker
+  // Throws now if `into` was disposed, before any file or worker.
+  const capacity = into instanceof TopK ? into.capacity : undefined;
+  if (into instanceof CounterMap) into.tokenCounter(tokenOptions);
   if (signal?.aborted) throw signal.reason;
 
   const { fd, stat } = openRegularFile(path);
@@ -163,14 +182,14 @@ export async function countFile(path: string | URL, options?: CountFileOptions):
     const size = Number(stat.size);
     const shown = String(path);
     const threads = planThreads(size, workers, countFileEnv.cpu());
-    const job: Job = { fd, stat, size, path: shown, options: tokenOptions, into, onProgress, signal };
-    if (threads === 1) return await countSerial(job);
+    const job: Job = { fd, stat, size, path: shown, options: tokenOptions, into, capacity, onProgress, signal };
+    if (threads === 1) return (await countSerial(job)) as T;
     // Ranges of at most a segment, and RANGES_PER_THREAD per thread at least
     // (a token longer than a range makes fewer).
     const rangeBytes = Math.max(1, Math.min(SEGMENT, size / (threads * RANGES_PER_THREAD)));
     const ranges = cutRanges(fd, size, Math.ceil(size / rangeBytes), parsed.table);
-    if (ranges.length <= 1) return await countSerial(job);
-    return await countParallel(job, Math.min(threads - 1, ranges.length - 1), ranges);
+    if (ranges.length <= 1) return (await countSerial(job)) as T;
+    return (await countParallel(job, Math.min(threads - 1, ranges.length - 1), ranges)) as T;
   } finally {
     // (countParallel returns only once every worker has exited: none reads this descriptor any more.)
     closeSync(fd);
@@ -184,7 +203,9 @@ interface Job {
   size: number;
   path: string;
   options: TokenOptions;
-  into: CounterMap | undefined;
+  into: CountFileTarget | undefined;
+  /** `into`'s capacity when it is a TopK (read once). */
+  capacity: number | undefined;
   onProgress: ((done: number, total: number) => void) | undefined;
   signal: AbortSignal | undefined;
 }
@@ -262,10 +283,32 @@ function privateMap(into: CounterMap | undefined): CounterMap {
   return new CounterMap({ maxBytes });
 }
 
+/** What the file is counted into: a map within `into`'s budget, or a TopK of `into`'s capacity. */
+function privateTarget(job: Job): CountFileTarget {
+  if (job.capacity !== undefined) return new TopK({ capacity: job.capacity });
+  return privateMap(job.into as CounterMap | undefined);
+}
+
+/** A worker's snapshot added to the calling thread's count. */
+function addSnapshot(total: CountFileTarget, snapshot: Uint8Array): void {
+  if (total instanceof CounterMap) {
+    const { body } = checkSnapshot(snapshot, KIND_STRING, 'countFile');
+    total._addRecords(body);
+    return;
+  }
+  const part = TopK.fromSnapshot(snapshot);
+  try {
+    total.merge(part);
+  } finally {
+    part.dispose();
+  }
+}
+
 /** The counted map as the result: itself, or merged into `into` (atomically). */
-function deliver(map: CounterMap, into: CounterMap | undefined): CounterMap {
+function deliver(map: CountFileTarget, into: CountFileTarget | undefined): CountFileTarget {
   if (into === undefined) return map;
-  into.merge(map);
+  if (into instanceof TopK) into.merge(map as TopK);
+  else into.merge(map as CounterMap);
   map.dispose();
   return into;
 }
@@ -281,13 +324,13 @@ function aborted(signal: AbortSignal | undefined): void {
  * and a merge that cost 30-90% of the count on text with many distinct
  * words); a larger one into a map of its own, merged at the end.
  */
-async function countSerial(job: Job): Promise<CounterMap> {
+async function countSerial(job: Job): Promise<CountFileTarget> {
   const { into, onProgress, signal, size } = job;
   const hooks = {
     progress: onProgress && ((done: number) => onProgress(done, size)),
     check: signal && (() => aborted(signal)),
   };
-  if (into !== undefined && size <= countFileEnv.keepLimit) {
+  if (into instanceof CounterMap && size <= countFileEnv.keepLimit) {
     let undo: () => void;
     try {
       undo = await countKeeping(into, job.fd, size, job.options, hooks);
@@ -301,7 +344,7 @@ async function countSerial(job: Job): Promise<CounterMap> {
     }
     return into;
   }
-  const map = privateMap(into);
+  const map = privateTarget(job);
   try {
     await countRanges(map, job.fd, once(0, size), job.options, hooks);
     checkUnchanged(job);
@@ -355,7 +398,7 @@ export const liveWorkers = new Set<Worker>();
  * for a range by the time they are all taken (still starting) is stopped,
  * not waited for.
  */
-async function countParallel(job: Job, workerCount: number, cut: Array<[number, number]>): Promise<CounterMap> {
+async function countParallel(job: Job, workerCount: number, cut: Array<[number, number]>): Promise<CountFileTarget> {
   const { fd, size, into, onProgress, signal } = job;
   const ranges: SharedRanges = shareRanges([0, ...cut.map(([, end]) => end)], 1 + workerCount);
   const script = workerScript();
@@ -385,7 +428,7 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
   const spawn = (): Array<Promise<Uint8Array | null>> => {
     const results: Array<Promise<Uint8Array | null>> = [];
     for (let slot = 1; slot <= workerCount; slot++) {
-      const data: RangeJob = { fd, ranges, slot, options: job.options, module };
+      const data: RangeJob = { fd, ranges, slot, options: job.options, module, ...(job.capacity !== undefined ? { capacity: job.capacity } : {}) };
       const w = new Worker(script, { workerData: data });
       started.push(w);
       liveWorkers.add(w);
@@ -424,7 +467,7 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
     return results;
   };
 
-  const total = privateMap(into);
+  const total = privateTarget(job);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     // Inside the try: if starting one worker throws, the others are stopped.
@@ -454,8 +497,7 @@ async function countParallel(job: Job, workerCount: number, cut: Array<[number, 
       const snapshot = await r;
       check();
       if (snapshot === null) continue;
-      const { body } = checkSnapshot(snapshot, KIND_STRING, 'countFile');
-      total._addRecords(body);
+      addSnapshot(total, snapshot);
     }
     check();
     checkUnchanged(job);

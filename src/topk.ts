@@ -572,6 +572,16 @@ export class TopK extends TopKBase<string> {
     }
   }
 
+  /**
+   * @internal A token counter into this summary, fed chunk by chunk
+   * (countFile). A failed chunk is not taken back (the sink offers no
+   * negative pass): only a summary dropped on failure may be fed this way.
+   */
+  _tokenCounter(options: TokenOptions, where: string): TokenCounter {
+    this._pool();
+    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, where));
+  }
+
   /** @internal The summary as the tokenizer's target (tokens.ts): it never undoes (the backup does), so it offers no core for a negative pass. */
   private _tokenSink(): TokenSink {
     return {
