@@ -208,7 +208,7 @@ export const countwords: Workload = {
     try {
       writeFileSync(path, text, 'latin1');
       const bytes = text.length;
-      const rounds = ctx.quick ? 3 : 5;
+      const rounds = ctx.quick ? 2 : 5;
       ctx.progress(`countwords: ${bytes} bytes (${copies} × the ${brown.label}), ${words} words`);
       notes.push(`Input: ${copies} ${copies === 1 ? 'copy' : 'copies'} of the running text of the ${brown.label}, tags dropped, one sentence a line: ${(bytes / 1e6).toFixed(1)} MB, ${words.toLocaleString('en-US')} words. Single thread; medians of ${rounds} interleaved runs after one warm-up.`);
       const inp = await inProcess(ctx, countFile, path, words, bytes, rounds);

@@ -136,10 +136,10 @@ async function accuracyTable(ctx: Context, Bloom: BloomTopKClass | null, name: s
 export const heavyHitters: Workload = {
   id: 'heavy-hitters',
   title: '11. Heavy hitters in bounded memory (TopK)',
-  sizeMeans: 'updates of the Zipf 1.1 stream over 1M keys (default 1M; --quick 300k)',
+  sizeMeans: 'updates of the Zipf 1.1 stream over 1M keys (default 1M; --quick 150k)',
   heapMb: 2048,
   async run(ctx) {
-    const n = ctx.size ?? (ctx.quick ? 300_000 : 1_000_000);
+    const n = ctx.size ?? (ctx.quick ? 150_000 : 1_000_000);
     const capacity = 2000;
     const ranks = zipfRanks(n, 1_000_000, 1.1, 7);
     const ints = new Int32Array(ranks.length);
@@ -149,7 +149,7 @@ export const heavyHitters: Workload = {
       strings = [];
       strings = Array.from(ranks, (r) => stringKey(r));
     };
-    const rounds = ctx.quick ? { warmup: 1, rounds: 3 } : { warmup: 2, rounds: 7 };
+    const rounds = ctx.quick ? { warmup: 1, rounds: 2 } : { warmup: 2, rounds: 7 };
     const str: Task[] = [
       { name: 'Map', prepare: fresh, run: () => countMap(strings) },
       { name: 'tophash CounterMap incr', prepare: fresh, run: () => countCounterMap(strings) },

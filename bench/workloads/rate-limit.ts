@@ -237,7 +237,7 @@ export const rateLimit: Workload = {
 
     // Timing: interleaved rounds, the first dropped as warm-up.
     const warmup = 1;
-    const rounds = ctx.quick ? 3 : 7;
+    const rounds = ctx.quick ? 2 : 7;
     const samples = list.map(() => [] as number[]);
     const tallies = list.map(() => null as Consumed | null);
     for (let r = 0; r < warmup + rounds; r++) {
@@ -302,7 +302,7 @@ export const rateLimit: Workload = {
     };
 
     ctx.progress('  rate-limit: 1M keys in one window');
-    const big = ctx.quick ? 250_000 : 1_000_000;
+    const big = ctx.quick ? 100_000 : 1_000_000;
     const windowRows = oneWindow(big);
     const windowTable: Table = {
       title: 'Rate limit: memory in one window, and after a silent one',
