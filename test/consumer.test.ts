@@ -49,8 +49,10 @@ beforeAll(async () => {
   packed = await pack(packDir);
   project = await freshProject('tophash-consumer-', packed.tarball, [
     `typescript@${ourVersion('typescript')}`,
-    // The oldest TypeScript the declarations support (ts5.0/ declarations).
+    // The oldest TypeScript the declarations support (ts5.0/ declarations),
+    // and the newest major at the time of writing.
     'typescript-5.0@npm:typescript@5.0.4',
+    'typescript-7@npm:typescript@7.0.2',
     `@types/node@${ourVersion('@types/node')}`,
   ], { type: 'module' });
   cleanup.push(project);
@@ -253,6 +255,19 @@ describe('TypeScript 5.0 (the oldest supported): strict, skipLibCheck off', () =
     expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
     expect(code).toBe(0);
     expect(out).toMatch(/node_modules\/tophash\/dist\/(types|cjs)\/ts5\.0\/index\.d\.ts/);
+  });
+});
+
+describe('TypeScript 7 (the newest major): strict, skipLibCheck off', () => {
+  const strict = { strict: true, noEmit: true, target: 'ES2022', noUnusedLocals: false, skipLibCheck: false };
+
+  it.each([
+    ['nodenext, ESM and CJS', { module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'] }, ['api.ts', 'api.cts', 'node-api.ts', 'node-api.cts']],
+    ['bundler, lib ESNext and DOM', { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ESNext', 'DOM'], types: [] }, ['api.ts']],
+  ])('%s: the API file type-checks against the current declarations', async (name, options, files) => {
+    const { code, out } = await tsc({ compilerOptions: { ...strict, ...options }, files }, `ts7-${name.split(/\W/)[0]}`, [], 'typescript-7');
+    expect(out.split('\n').filter((l) => /error TS/.test(l))).toEqual([]);
+    expect(code).toBe(0);
   });
 });
 
