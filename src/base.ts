@@ -105,9 +105,8 @@ interface Options {
   readonly noClone: symbol;
 }
 
-const NO_CLONE = Symbol(
-  'tophash maps cannot be copied by structuredClone or postMessage: send map.snapshot() and rebuild the map with fromSnapshot(bytes)',
-);
+// Short: newer V8s cut a long description out of the middle of the message.
+const NO_CLONE = Symbol('tophash map: send map.snapshot() and rebuild it with fromSnapshot(bytes)');
 
 const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0, noClone: NO_CLONE });
 

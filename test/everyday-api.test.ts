@@ -153,7 +153,7 @@ describe('clone()', () => {
 });
 
 describe('structuredClone and postMessage', () => {
-  const SAYS = /structuredClone or postMessage: send map\.snapshot\(\) and rebuild the map with fromSnapshot/;
+  const SAYS = /tophash map: send map\.snapshot\(\) and rebuild it with fromSnapshot\(bytes\)/;
 
   test('fail with a message that points to snapshot(), empty or not, with options or not', () => {
     for (const m of [new CounterMap(), new IntCounterMap({ maxBytes: 1 << 20 })]) {
