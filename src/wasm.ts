@@ -134,7 +134,7 @@ export interface CoreExports {
 
 /**
  * The fastest decoder the platform has: Uint8Array.fromBase64 (new engines),
- * Node's Buffer, else an atob loop. Measured on the 22 KB core: ~0.1 ms for
+ * Node's Buffer, else an atob loop. Measured on an earlier, 22 KB core: ~0.1 ms for
  * the first two against 1-2.5 ms for the loop, most of a first map's cost.
  */
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
