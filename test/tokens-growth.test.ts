@@ -75,6 +75,28 @@ describe('growth sized from the input left', () => {
     for (const m of [free, chunked, tight, small]) m.dispose();
   });
 
+  test('total() is the sum of the counts after countTokens, and unchanged by one that fails at its last byte', () => {
+    const m = new CounterMap();
+    m.countTokens(bytes, { lowercase: true });
+    let sum = 0;
+    for (const v of model.values()) sum += v;
+    expect(m.total()).toBe(sum);
+    const t3 = new CounterMap();
+    const counter = t3.tokenCounter({ lowercase: true });
+    counter.write(bytes.subarray(0, 200_000));
+    const before = [...t3].sort();
+    const total = t3.total();
+    const bad = new Uint8Array(bytes.length + 2);
+    bad.set(bytes);
+    bad[bytes.length] = 0x20;
+    bad[bytes.length + 1] = 0xff;
+    expect(() => t3.countTokens(bad, { lowercase: true })).toThrow(TypeError);
+    expect([...t3].sort()).toEqual(before);
+    expect(t3.total()).toBe(total);
+    m.dispose();
+    t3.dispose();
+  });
+
   test('countFile: the same counts as countTokens of the bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tophash-growth-'));
     try {
