@@ -12,10 +12,11 @@
 //      per window. `t = sep ^ (sep << 1 | previous bit)` has a bit wherever a
 //      token starts or ends, so the tokens are walked with one ctz per edge,
 //      never byte by byte.
-//   3. Each token is lowercased in place (16 bytes at a time, scan.ts) if
-//      asked, and added to a tally of the segment (tally.ts). At the end of
-//      the piece, or when the tally is full, the segment is flushed: each
-//      distinct token goes into the table once, with its count.
+//   3. If asked, the window's token bytes are lowercased in place (four
+//      stores, separator lanes masked out: scan.ts). Each token is added to
+//      a tally of the segment (tally.ts). At the end of the piece, or when
+//      the tally is full, the segment is flushed: each distinct token goes
+//      into the table once, with its count.
 //
 // If the table refuses a token while a segment is flushed (grow, widen,
 // maxBytes, overflow), the pass stops: JS rebuilds the table, moves the piece
@@ -57,7 +58,7 @@ import { layoutOf, touch, tableOf, groupsOf, seedOf, addTotal } from "./header";
 import { STR64 } from "./layout";
 import { findSlot } from "./table";
 import { incr, incrIn, DONE_REBUILD, ERR_KEY, MAX_SAFE } from "./ops";
-import { setSeparatorSet, sepLo, sepHi, sepMask16, isSepByte, firstLanes, lowerInPlace } from "./scan";
+import { setSeparatorSet, sepLo, sepHi, sepLanes, isSepByte, firstLanes, lowerLanes } from "./scan";
 import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount, takeRefused } from "./tally";
 import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 import { isTopK, topIncr } from "./topk";
@@ -199,6 +200,17 @@ function stopFlush(r: f64, resume: usize, done: f64, tallied: f64): f64 {
   return r;
 }
 
+/** Lowercases the token bytes of the last window of a piece: the `rem` (< 64) bytes at `base`, block by block. */
+function lowerTail(base: usize, rem: u32, l0: v128, l1: v128, l2: v128, l3: v128): void {
+  for (let k: u32 = 0; k < 4 && k * 16 < rem; k++) {
+    const sepL = k == 0 ? l0 : k == 1 ? l1 : k == 2 ? l2 : l3;
+    const left = rem - k * 16;
+    const keep = left >= 16 ? v128.not(sepL) : v128.andnot(firstLanes(left), sepL);
+    const p = base + (<usize>k << 4);
+    v128.store(p, lowerLanes(v128.load(p), keep));
+  }
+}
+
 /** The first token of a new segment (the tally is empty: it fits). */
 function tallyFirst(p: usize, len: u32): void {
   tallyAdd(p, len);
@@ -289,8 +301,25 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
       }
       prev = v3;
     }
-    let sep = <u64>sepMask16(v0, lo, hi) | (<u64>sepMask16(v1, lo, hi) << 16) |
-      (<u64>sepMask16(v2, lo, hi) << 32) | (<u64>sepMask16(v3, lo, hi) << 48);
+    const l0 = sepLanes(v0, lo, hi);
+    const l1 = sepLanes(v1, lo, hi);
+    const l2 = sepLanes(v2, lo, hi);
+    const l3 = sepLanes(v3, lo, hi);
+    if (lower && count) {
+      // The window's token bytes lowercased at once (separators kept as
+      // they are, and nothing past the piece's end written): no branch per
+      // token on its length or its case.
+      if (rem >= 64) {
+        v128.store(base, lowerLanes(v0, v128.not(l0)));
+        v128.store(base, lowerLanes(v1, v128.not(l1)), 16);
+        v128.store(base, lowerLanes(v2, v128.not(l2)), 32);
+        v128.store(base, lowerLanes(v3, v128.not(l3)), 48);
+      } else {
+        lowerTail(base, rem, l0, l1, l2, l3);
+      }
+    }
+    let sep = <u64>i8x16.bitmask(l0) | (<u64>i8x16.bitmask(l1) << 16) |
+      (<u64>i8x16.bitmask(l2) << 32) | (<u64>i8x16.bitmask(l3) << 48);
     if (rem < 64) sep |= <u64>-1 << <u64>rem;
     // A bit wherever a byte and the one before it differ: token starts and ends.
     let t = sep ^ ((sep << 1) | lastSep);
@@ -314,7 +343,6 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
         continue;
       }
       const len = <u32>(at - tokStart);
-      if (lower) lowerInPlace(tokStart, len);
       if (!tallyAdd(tokStart, len)) {
         // The tally is full: the segment so far goes into the table.
         const r = flush(table, by);
