@@ -116,3 +116,34 @@ describe('growth sized from the input left', () => {
     }
   });
 });
+
+describe('the flush counts tokens found in the table in its own loop', () => {
+  test('wide counts (str64), counts that pass 2^32 - 1 mid-flush, the total kept exact', () => {
+    const enc = new TextEncoder();
+    const m = new CounterMap();
+    m.set('wide', 2 ** 40);
+    m.set('edge', 2 ** 32 - 2);
+    m.countTokens(enc.encode('wide wide edge edge edge x y wide'));
+    expect(m.get('wide')).toBe(2 ** 40 + 3);
+    expect(m.get('edge')).toBe(2 ** 32 + 1);
+    expect(m.total()).toBe(2 ** 40 + 3 + 2 ** 32 + 1 + 2);
+    const narrow = new CounterMap();
+    narrow.set('edge', 2 ** 32 - 2);
+    narrow.countTokens(enc.encode('a edge b edge c edge'));
+    expect(narrow.stats().layout).toBe('str64');
+    expect(narrow.get('edge')).toBe(2 ** 32 + 1);
+    expect(narrow.total()).toBe(2 ** 32 + 1 + 3);
+  });
+
+  test('a count that would pass MAX_SAFE mid-flush: RangeError, counts and total() as they were', () => {
+    const enc = new TextEncoder();
+    const m = new CounterMap();
+    m.set('full', 9007199254740991 - 1);
+    m.countTokens(enc.encode('a b c'));
+    const before = [...m].sort();
+    const total = m.total();
+    expect(() => m.countTokens(enc.encode('a b c d full full e'))).toThrow(RangeError);
+    expect([...m].sort()).toEqual(before);
+    expect(m.total()).toBe(total);
+  });
+});
