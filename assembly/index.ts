@@ -10,7 +10,7 @@ import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey, isInlineForm } from "./keys";
 import { setHashKey, nextSeed } from "./hash";
-import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
+import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD, incrBatch, batchDone } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
@@ -97,31 +97,9 @@ let errIndex: u32 = 0;
 @inline const SRC_U32: i32 = 2;
 
 function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
-  // One version bump for the call, and the table's fields loaded once (incrIn).
-  touch(t);
-  const base = tableOf(t);
-  const groups = groupsOf(t);
-  for (let j: u32 = 0; j < n; j++) {
-    let k: i64;
-    if (sizeof<T>() == 8) {
-      const x = load<f64>(scratch + (<usize>j << 3));
-      if (!isSafe(x)) {
-        errIndex = j;
-        return ERR_KEY;
-      }
-      k = <i64>x;
-    } else {
-      k = <i64>load<T>(scratch + (<usize>j << 2));
-    }
-    let r: f64;
-    if (sizeof<K>() == 4 && !fitsI32(k)) r = by > 0 ? ERR_WIDEN : 0;
-    else r = incrIn<K, C>(t, base, groups, k, 0, 0, by, false);
-    if (r < 0 && r != DONE_REBUILD) {
-      errIndex = j;
-      return r;
-    }
-  }
-  return <f64>n;
+  const r = incrBatch<T, K, C>(t, n, by);
+  if (r < 0) errIndex = batchDone;
+  return r;
 }
 
 /**

@@ -4,6 +4,7 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
+import { scratch } from "./heap";
 import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
@@ -266,4 +267,90 @@ export function sumCounts<K, C>(t: usize): f64 {
   let sum: f64 = 0;
   for (let i = nextFull(t, 0); i < cap; i = nextFull(t, i + 1)) sum += countAt<K, C>(t, i);
   return sum;
+}
+
+/** Keys of a batch incrBatch counted before the key it stopped at. */
+export let batchDone: u32 = 0;
+
+/** `hits` times the step, added to the table's total at once (one add per hit when the product could pass i64). */
+function addHits(t: usize, by: f64, hits: u32): void {
+  if (hits == 0) return;
+  // hits <= 8,192 (a scratch of i32 keys): below 2^50 the product fits.
+  if (Math.abs(by) < 1125899906842624) {
+    addTotal(t, <i64>by * <i64>hits);
+    return;
+  }
+  for (let j: u32 = 0; j < hits; j++) addTotal(t, <i64>by);
+}
+
+/**
+ * Adds `by` to each of the `n` integer keys in scratch (f64, i32 or u32 as
+ * T), as incrIn would one by one. A key found in the table whose count stays
+ * in range (nearly every key of a hot table) is counted here, and the total
+ * gets all such steps in one add: through memory per key it was a
+ * load-add-store chain from each key to the next, and every key's hash
+ * waited on the seed's load. Anything else (an insert, a delete, a widening)
+ * goes through incrIn. Returns n, or a code with batchDone at the key that
+ * stopped it: keys before it are counted, it and the rest are not.
+ */
+export function incrBatch<T, K, C>(t: usize, n: u32, by: f64): f64 {
+  // One version bump for the call, and the table's fields loaded once (incrIn).
+  touch(t);
+  const base = tableOf(t);
+  const groups = groupsOf(t);
+  let seed = seedOf(t);
+  let hits: u32 = 0;
+  const step = <i64>by;
+  for (let j: u32 = 0; j < n; j++) {
+    let k: i64;
+    if (sizeof<T>() == 8) {
+      const x = load<f64>(scratch + (<usize>j << 3));
+      if (!isSafe(x)) {
+        addHits(t, by, hits);
+        batchDone = j;
+        return ERR_KEY;
+      }
+      k = <i64>x;
+    } else {
+      k = <i64>load<T>(scratch + (<usize>j << 2));
+    }
+    // (i32 keys always fit a narrow table.)
+    if (sizeof<K>() == 4 && !(sizeof<T>() == 4 && isSigned<T>()) && <i64><i32>k != k) {
+      if (by > 0) {
+        addHits(t, by, hits);
+        batchDone = j;
+        return ERR_WIDEN;
+      }
+      continue;
+    }
+    const s = findSlot<K, C>(t, base, groups, k, 0, 0, hashInt(k, seed));
+    if (s != 0) {
+      const at = s + sizeof<K>();
+      if (sizeof<C>() == 4) {
+        const c = <i64>load<u32>(at) + step;
+        if (c > 0 && c <= <i64>u32.MAX_VALUE) {
+          store<u32>(at, <u32>c);
+          hits++;
+          continue;
+        }
+      } else {
+        const c = load<f64>(at) + by;
+        if (c > 0 && c <= MAX_SAFE) {
+          store<f64>(at, c);
+          hits++;
+          continue;
+        }
+      }
+    }
+    const r = incrIn<K, C>(t, base, groups, k, 0, 0, by, false);
+    // An insert may have moved the table to the next seed (claimSlot).
+    seed = seedOf(t);
+    if (r < 0 && r != DONE_REBUILD) {
+      addHits(t, by, hits);
+      batchDone = j;
+      return r;
+    }
+  }
+  addHits(t, by, hits);
+  return <f64>n;
 }

@@ -1,6 +1,6 @@
 // Byte classification for the tokenizer, 16 bytes at a time: which bytes of a
-// block are separators, and ASCII lowercasing of a token. Pure functions over
-// bytes in memory; no table state.
+// block are separators, and ASCII lowercasing of a block's token bytes. Pure
+// functions over bytes in memory; no table state.
 //
 // Separators use the nibble lookup of simdjson and simdutf: a byte b is a
 // separator when LO[b & 15] & HI[b >> 4] != 0, two i8x16.swizzle lookups and
@@ -70,25 +70,4 @@ export function setSeparatorSet(at: usize, n: u32): void {
 // @ts-ignore: decorator
 @inline export function firstLanes(n: u32): v128 {
   return i8x16.lt_u(i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), i8x16.splat(<i8>n));
-}
-
-/**
- * Lowercases ASCII A-Z in the `len` bytes at `p`, in place, 16 at a time.
- * The last block is masked so no byte past the token changes (it may be read
- * and written back as it was; past the scratch lies more static data, and
- * nothing else runs meanwhile: wasm instances are single-threaded).
- */
-export function lowerInPlace(p: usize, len: u32): void {
-  while (len >= 16) {
-    const v = v128.load(p);
-    v128.store(p, lowerLanes(v, i8x16.splat(-1)));
-    p += 16;
-    len -= 16;
-  }
-  if (len != 0) {
-    const v = v128.load(p);
-    const upper = i8x16.lt_u(i8x16.sub(v, i8x16.splat(0x41)), i8x16.splat(26));
-    const m = v128.and(upper, firstLanes(len));
-    if (v128.any_true(m)) v128.store(p, v128.or(v, v128.and(m, i8x16.splat(0x20))));
-  }
 }

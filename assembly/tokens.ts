@@ -12,10 +12,11 @@
 //      per window. `t = sep ^ (sep << 1 | previous bit)` has a bit wherever a
 //      token starts or ends, so the tokens are walked with one ctz per edge,
 //      never byte by byte.
-//   3. Each token is lowercased in place (16 bytes at a time, scan.ts) if
-//      asked, and added to a tally of the segment (tally.ts). At the end of
-//      the piece, or when the tally is full, the segment is flushed: each
-//      distinct token goes into the table once, with its count.
+//   3. If asked, the window's token bytes are lowercased in place (four
+//      stores, separator lanes masked out: scan.ts). Each token is added to
+//      a tally of the segment (tally.ts). At the end of the piece, or when
+//      the tally is full, the segment is flushed: each distinct token goes
+//      into the table once, with its count.
 //
 // If the table refuses a token while a segment is flushed (grow, widen,
 // maxBytes, overflow), the pass stops: JS rebuilds the table, moves the piece
@@ -52,11 +53,12 @@
 // data followed by more static data (heap.ts), so they are always in memory.
 
 import { scratch } from "./heap";
-import { packKey } from "./keys";
-import { layoutOf } from "./header";
+import { packKey, hashKeyBytes } from "./keys";
+import { layoutOf, touch, tableOf, groupsOf, seedOf, addTotal } from "./header";
 import { STR64 } from "./layout";
-import { incr, DONE_REBUILD, ERR_KEY } from "./ops";
-import { setSeparatorSet, sepLo, sepHi, sepMask16, isSepByte, firstLanes, lowerInPlace } from "./scan";
+import { findSlot } from "./table";
+import { incr, incrIn, DONE_REBUILD, ERR_KEY, MAX_SAFE } from "./ops";
+import { setSeparatorSet, sepLo, sepHi, sepLanes, isSepByte, firstLanes, lowerLanes } from "./scan";
 import { tallyAdd, tallyClear, entries, flushNext, tallyLoad, entryPtr, entryLen, entryCount, takeRefused } from "./tally";
 import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 import { isTopK, topIncr } from "./topk";
@@ -90,6 +92,57 @@ export function setSeparators(n: u32): void {
  * flushNext at it, or 0.
  */
 function applyEntries<C>(t: usize, from: u32, to: u32, by: f64): f64 {
+  if (from >= to) return 0;
+  // One version bump for the flush, the table's fields loaded once, and the
+  // steps of entries found in the table added to its total at once (through
+  // memory per entry they made a load-add-store chain from each to the
+  // next). A step sum fits i64 while |by| < 2^48: a segment holds at most
+  // 16,384 tokens.
+  if (Math.abs(by) >= 281474976710656) return applyEach<C>(t, from, to, by);
+  touch(t);
+  const base = tableOf(t);
+  const groups = groupsOf(t);
+  let seed = seedOf(t);
+  let found: i64 = 0;
+  for (let j = from; j < to; j++) {
+    const p = entryPtr(j);
+    const len = entryLen(j);
+    const key = <i64>packKey(p, len);
+    const step = by * <f64>entryCount(j);
+    const s = findSlot<u64, C>(t, base, groups, key, p, len, hashKeyBytes(<u64>key, p, len, seed));
+    if (s != 0) {
+      const at = s + 8;
+      if (sizeof<C>() == 4) {
+        const n = <i64>load<u32>(at) + <i64>step;
+        if (n > 0 && n <= <i64>u32.MAX_VALUE) {
+          store<u32>(at, <u32>n);
+          found += <i64>step;
+          continue;
+        }
+      } else {
+        const n = load<f64>(at) + step;
+        if (n > 0 && n <= MAX_SAFE) {
+          store<f64>(at, n);
+          found += <i64>step;
+          continue;
+        }
+      }
+    }
+    const r = incrIn<u64, C>(t, base, groups, key, p, len, step, false);
+    // An insert may have moved the table to the next seed (claimSlot).
+    seed = seedOf(t);
+    if (r < 0 && r != DONE_REBUILD) {
+      addTotal(t, found);
+      tallyLoad(entries, j);
+      return r;
+    }
+  }
+  addTotal(t, found);
+  return 0;
+}
+
+/** applyEntries one incr per entry (steps too large to sum). */
+function applyEach<C>(t: usize, from: u32, to: u32, by: f64): f64 {
   for (let j = from; j < to; j++) {
     const p = entryPtr(j);
     const len = entryLen(j);
@@ -145,6 +198,17 @@ function stopFlush(r: f64, resume: usize, done: f64, tallied: f64): f64 {
   tokensDone = done;
   segmentTokens = tallied;
   return r;
+}
+
+/** Lowercases the token bytes of the last window of a piece: the `rem` (< 64) bytes at `base`, block by block. */
+function lowerTail(base: usize, rem: u32, l0: v128, l1: v128, l2: v128, l3: v128): void {
+  for (let k: u32 = 0; k < 4 && k * 16 < rem; k++) {
+    const sepL = k == 0 ? l0 : k == 1 ? l1 : k == 2 ? l2 : l3;
+    const left = rem - k * 16;
+    const keep = left >= 16 ? v128.not(sepL) : v128.andnot(firstLanes(left), sepL);
+    const p = base + (<usize>k << 4);
+    v128.store(p, lowerLanes(v128.load(p), keep));
+  }
 }
 
 /** The first token of a new segment (the tally is empty: it fits). */
@@ -237,8 +301,25 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
       }
       prev = v3;
     }
-    let sep = <u64>sepMask16(v0, lo, hi) | (<u64>sepMask16(v1, lo, hi) << 16) |
-      (<u64>sepMask16(v2, lo, hi) << 32) | (<u64>sepMask16(v3, lo, hi) << 48);
+    const l0 = sepLanes(v0, lo, hi);
+    const l1 = sepLanes(v1, lo, hi);
+    const l2 = sepLanes(v2, lo, hi);
+    const l3 = sepLanes(v3, lo, hi);
+    if (lower && count) {
+      // The window's token bytes lowercased at once (separators kept as
+      // they are, and nothing past the piece's end written): no branch per
+      // token on its length or its case.
+      if (rem >= 64) {
+        v128.store(base, lowerLanes(v0, v128.not(l0)));
+        v128.store(base, lowerLanes(v1, v128.not(l1)), 16);
+        v128.store(base, lowerLanes(v2, v128.not(l2)), 32);
+        v128.store(base, lowerLanes(v3, v128.not(l3)), 48);
+      } else {
+        lowerTail(base, rem, l0, l1, l2, l3);
+      }
+    }
+    let sep = <u64>i8x16.bitmask(l0) | (<u64>i8x16.bitmask(l1) << 16) |
+      (<u64>i8x16.bitmask(l2) << 32) | (<u64>i8x16.bitmask(l3) << 48);
     if (rem < 64) sep |= <u64>-1 << <u64>rem;
     // A bit wherever a byte and the one before it differ: token starts and ends.
     let t = sep ^ ((sep << 1) | lastSep);
@@ -262,7 +343,6 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
         continue;
       }
       const len = <u32>(at - tokStart);
-      if (lower) lowerInPlace(tokStart, len);
       if (!tallyAdd(tokStart, len)) {
         // The tally is full: the segment so far goes into the table.
         const r = flush(table, by);

@@ -1,5 +1,5 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
-import type { Core } from './core.js';
+import { MAX_MEMORY_BYTES, type Core } from './core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
 import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
 import { checkStep, describe } from './errors.js';
@@ -412,7 +412,13 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
       _hasCore: () => this._c !== null,
       /** @internal */
       _releaseIfEmpty: () => this._abandon(),
-      
+      // Growing ahead only without a budget: a bigger table early could
+      // make a later ordinary growth step pass maxBytes where growing one
+      // step at a time would have fit.
+      ...((this as unknown as { _o: { maxBytes: number } })._o.maxBytes < MAX_MEMORY_BYTES ? {} : {
+        /** @internal */
+        _reserve: (entries: number) => this._rebuild('reserve', entries),
+      }),
     };
   }
 
