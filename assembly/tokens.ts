@@ -62,8 +62,8 @@ import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 import { isTopK, topIncr } from "./topk";
 
 /** The piece is not UTF-8: tokenErrAt is the offset of the first bad byte. */
-// @ts-ignore: decorator
-@inline export const ERR_UTF8: f64 = -16;
+export { ERR_UTF8 } from "./abi";
+import { ERR_UTF8 } from "./abi";
 
 export let tokensDone: f64 = 0;
 /** Offset in scratch of the bad byte, or where to go on after an interrupted flush. */

@@ -13,6 +13,7 @@
 import type { Core } from './core.js';
 import { describe } from './errors.js';
 import { readBytes } from './input.js';
+import { R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT } from './abi.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
@@ -293,7 +294,7 @@ export class TokenCounter {
       const last = pos === bytes.length;
       const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
-      tokens += c.ex.tokens_done();
+      tokens += c.result(R_TOKENS_DONE);
       if (last) return tokens;
       if (r === 0 && n === c.scratchBytes) throw new Error('_scan: a token longer than the scratch');
       u8.copyWithin(c.scratch, c.scratch + r, c.scratch + n);
@@ -377,16 +378,16 @@ export class TokenCounter {
       for (;;) {
         // The one call into the kernel: validate, split, count.
         let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? FINAL : 0), limit - counted);
-        counted += c.ex.tokens_done();
+        counted += c.result(R_TOKENS_DONE);
         if (r >= 0) {
           u8 = c.view();
           carry = u8.slice(c.scratch + r, c.scratch + n);
           base += r;
           break;
         }
-        const at = c.ex.token_err_at() >>> 0;
+        const at = c.result(R_TOKEN_ERR_AT) >>> 0;
         if (r === ERR_UTF8) throw new CountStop(counted, utf8Error(where, src, base + at, c.view()[c.scratch + at]!));
-        const segmentTokens = c.ex.segment_tokens();
+        const segmentTokens = c.result(R_SEGMENT_TOKENS);
         // The table refused a token of a segment being flushed: grow it (in
         // its pool, or moved into an instance of its own), move the piece and
         // the tally over if it moved, and finish the flush; or take the
@@ -394,9 +395,9 @@ export class TokenCounter {
         // scratch: keep copies.)
         const piece = c.view().slice(c.scratch, c.scratch + n);
         for (;;) {
-          const tallyAt = c.ex.tally_ptr() >>> 0;
-          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.ex.tally_entries() >>> 0));
-          const next = c.ex.tally_next();
+          const tallyAt = c.result(R_TALLY_PTR) >>> 0;
+          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.result(R_TALLY_ENTRIES) >>> 0));
+          const next = c.result(R_TALLY_NEXT);
           const error = sink._recover(r);
           if (error !== null) {
             c.view().set(piece, c.scratch);
@@ -409,7 +410,7 @@ export class TokenCounter {
             this._useSeparators(c);
             const to = c.view();
             to.set(piece, c.scratch);
-            to.set(tally, c.ex.tally_ptr() >>> 0);
+            to.set(tally, c.result(R_TALLY_PTR) >>> 0);
             c.ex.tally_load(tally.length / 8, next);
           }
           r = c.ex.tally_flush(sink._table(), by);
