@@ -24,7 +24,8 @@ export { SCRATCH_BYTES } from "./abi";
 export const scratch: usize = memory.data(SCRATCH_BYTES + RESULT_BYTES, 16);
 
 /** The result block (abi.ts: R_*): f64 slots right after the scratch. */
-export const result: usize = scratch + SCRATCH_BYTES;
+// @ts-ignore: decorator
+@inline export const result: usize = scratch + SCRATCH_BYTES;
 
 /** Puts a value a call gives back into slot `r` of the result block. */
 // @ts-ignore: decorator

@@ -281,7 +281,7 @@ export function long_insert(t: usize, n: f64): f64 {
 /** Whether slot i is in the table and holds an entry (a slot index from JS is checked before any write). */
 function isLiveSlot(t: usize, i: u32): bool {
   const l = layoutOf(t);
-  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * groupBytes(l) + (i & 15)) >= 0x80;
+  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * groupBytes(slotBytes(l)) + (i & 15)) >= 0x80;
 }
 
 /**

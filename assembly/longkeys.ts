@@ -22,7 +22,10 @@ import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
 
 /** The candidates' slot indexes (u32), in the result block for JS to read. */
-const candidates: usize = result + R_CANDIDATES_AT;
+// @ts-ignore: decorator
+@inline function candidates(): usize {
+  return result + R_CANDIDATES_AT;
+}
 
 let longLen: u32 = 0;
 let longHash: u64 = 0;
@@ -48,11 +51,7 @@ export function longFinish(n: u32): void {
  * 7-bit tag on one probe run of a table at most 7/8 full.
  */
 export function longCandidates<C>(t: usize): u32 {
-  return listCandidates<C>(t, longHash, longLen, candidates, MAX_CANDIDATES);
-}
-
-export function candidateAt(j: u32): u32 {
-  return load<u32>(candidates + (<usize>j << 2));
+  return listCandidates<C>(t, longHash, longLen, candidates(), MAX_CANDIDATES);
 }
 
 /** Inserts the streamed key, whose bytes JS wrote at arena_reserve(len), with count `n`. */
