@@ -10,7 +10,7 @@ import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
 import { mergeTable } from './merge.js';
 import { writeSnapshot } from './snapshot.js';
 import { compareKeys } from './key-order.js';
-import { H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_LAYOUT, H_REBUILDS, H_SEED, H_TOMBSTONES, H_VERSION, MARK_NEXT_SEED, MARK_REBUILD, MARK_SEED, MARK_VERSION, R_ARENA_NEED, R_CAPACITY_SLOTS, R_CHUNK_COUNT, R_HELD_BYTES, R_PROBE_MAX, R_PROBE_SUM, R_REFUSED_BYTES, R_TABLE_BYTES, STATS_ADVICE, STATS_PROBES, STATS_TOTAL } from './abi.js';
+import { GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_LAYOUT, H_REBUILDS, H_SEED, H_TOMBSTONES, H_VERSION, KEEP_TABLE_BYTES, MARK_NEXT_SEED, MARK_REBUILD, MARK_SEED, MARK_VERSION, MAX_ARENA_BYTES, R_ARENA_NEED, R_CAPACITY_SLOTS, R_CHUNK_COUNT, R_HELD_BYTES, R_PROBE_MAX, R_PROBE_SUM, R_REFUSED_BYTES, R_TABLE_BYTES, SLOT_BYTES_INT32, SLOT_BYTES_INT64, SLOT_BYTES_STR32, SLOT_BYTES_STR64, STATS_ADVICE, STATS_PROBES, STATS_TOTAL } from './abi.js';
 
 /** Operations the slow path (settle) can run again after a rebuild. */
 export const OP_GET = 0;
@@ -44,8 +44,7 @@ const MAX_LOAD = 7 / 8;
 const FAST_GROWTH_LOAD = 0.22;
 const FAST_GROWTH_MIN = 8;
 const FAST_GROWTH_MAX = 4096;
-const GROUP = 16;
-const SLOT_BYTES = [8, 16, 12, 16] as const;
+const SLOT_BYTES = [SLOT_BYTES_INT32, SLOT_BYTES_INT64, SLOT_BYTES_STR32, SLOT_BYTES_STR64] as const;
 
 /**
  * A table whose slots and keys would pass this many bytes moves out of its
@@ -59,15 +58,12 @@ const SLOT_BYTES = [8, 16, 12, 16] as const;
  */
 const OWN_BYTES = 1 << 20;
 
-/** Slot bytes a table keeps while it holds entries (KEEP_TABLE_BYTES in assembly/ops.ts). */
-const KEEP_TABLE_BYTES = 16384;
-
 function groupsFor(entries: number, load: number): number {
   return Math.max(1, Math.ceil(entries / load / GROUP));
 }
 
 function tableBytesFor(layout: number, groups: number): number {
-  return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
+  return groups * GROUP * (1 + SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
 }
 
 /**
@@ -407,7 +403,7 @@ export abstract class CounterMapBase<K> {
     const pages = (bytes: number): number => Math.ceil(own.ex.own_bytes_needed(layout, groups, bytes) / PAGE) * PAGE;
     if (slack > 0 && pages(arenaBytes + slack) <= max) arenaBytes += slack;
     const need = pages(arenaBytes);
-    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
+    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > MAX_ARENA_BYTES) throw memoryError(this._name, need, max);
     // The same seed: the entries then arrive in the new table's hash order and
     // its inserts walk memory sequentially (a new seed made every insert a
     // cache miss: 70 against 22 ns an entry at 2M int keys).

@@ -7,7 +7,7 @@ import { readBytes, readOptions, stringKeySource } from './input.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
-import { GROUP, H_GROUPS, R_CANDIDATES_AT, R_CHUNK_BYTES, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR, WRITE_DELETE, WRITE_INCR, WRITE_SET } from './abi.js';
+import { BYTES_WORD, GROUP, H_GROUPS, R_CANDIDATES_AT, R_CHUNK_BYTES, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR, SCRATCH_BYTES, WRITE_DELETE, WRITE_INCR, WRITE_SET } from './abi.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -63,11 +63,6 @@ export function pack(key: string): boolean {
   return true;
 }
 
-/** Byte 7 of a batch word that announces a key given as bytes (assembly/index.ts). */
-const BYTES_WORD = 0xff000000;
-
-/** Bytes of a wasm instance's scratch (assembly/heap.ts SCRATCH_BYTES): a batch chunk fits it. */
-const SCRATCH_BYTES = 32768;
 
 /**
  * A batch of string keys encoded once, while it was read, as the core's

@@ -13,7 +13,7 @@
 import type { Core } from './core.js';
 import { describe } from './errors.js';
 import { readBytes } from './input.js';
-import { R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT } from './abi.js';
+import { ERR_UTF8, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT, TOKENS_CHECK, TOKENS_COUNT, TOKENS_FINAL, TOKENS_LOWER } from './abi.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
@@ -75,13 +75,6 @@ export interface TokenSink {
 
 const EMPTY = new Uint8Array(0);
 
-/** The pass found bytes that are not UTF-8 (assembly/tokens.ts ERR_UTF8). */
-const ERR_UTF8 = -16;
-// count_tokens flags (assembly/index.ts).
-const FINAL = 1;
-const LOWER = 2;
-const CHECK = 4;
-const COUNT = 8;
 
 /**
  * @internal Where a pass reads its bytes: an array in memory, or a file
@@ -278,11 +271,11 @@ export class TokenCounter {
    * number of tokens. Tokens longer than the scratch are not supported.
    */
   _scan(bytes: Uint8Array): number {
-    // (count_tokens without COUNT never touches the table.)
+    // (count_tokens without TOKENS_COUNT never touches the table.)
     const c = this._sink._coreFor(true)!;
     this._useSeparators(c);
     const u8 = c.view();
-    const flags = CHECK | (this._opts.lowercase ? LOWER : 0);
+    const flags = TOKENS_CHECK | (this._opts.lowercase ? TOKENS_LOWER : 0);
     let tokens = 0;
     let carry = 0;
     let pos = 0;
@@ -292,7 +285,7 @@ export class TokenCounter {
       pos += take;
       const n = carry + take;
       const last = pos === bytes.length;
-      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? FINAL : 0), Infinity);
+      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? TOKENS_FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
       tokens += c.result(R_TOKENS_DONE);
       if (last) return tokens;
@@ -306,7 +299,7 @@ export class TokenCounter {
     const sink = this._sink;
     const { table, lowercase } = this._opts;
     // Undoing replays bytes already checked.
-    const flags = COUNT | (lowercase ? LOWER : 0) | (by > 0 ? CHECK : 0);
+    const flags = TOKENS_COUNT | (lowercase ? TOKENS_LOWER : 0) | (by > 0 ? TOKENS_CHECK : 0);
     let counted = 0;
     // Offset in the input of scratch[0]: negative while it holds a token
     // carried over from an earlier call.
@@ -377,7 +370,7 @@ export class TokenCounter {
       let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
         // The one call into the kernel: validate, split, count.
-        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? FINAL : 0), limit - counted);
+        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? TOKENS_FINAL : 0), limit - counted);
         counted += c.result(R_TOKENS_DONE);
         if (r >= 0) {
           u8 = c.view();

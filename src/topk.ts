@@ -13,7 +13,7 @@ import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
 import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_VERSION, R_ARENA_NEED, R_CHUNK_COUNT, R_HELD_BYTES, R_REFUSED_BYTES, R_TOPK_ERROR, R_TOPK_ESTIMATE, TOPK_FIND, TOPK_H_CAPACITY, TOPK_H_DELETED, TOPK_H_FLOOR, TOPK_H_INSERTED, TOPK_INCR, TOPK_PUT } from './abi.js';
+import { ERR_BELOW, ERR_DUPLICATE, GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_VERSION, R_ARENA_NEED, R_CHUNK_COUNT, R_HELD_BYTES, R_REFUSED_BYTES, R_TOPK_ERROR, R_TOPK_ESTIMATE, TOPK_FIND, TOPK_H_CAPACITY, TOPK_H_DELETED, TOPK_H_FLOOR, TOPK_H_INSERTED, TOPK_INCR, TOPK_PUT } from './abi.js';
 
 
 /**
@@ -29,10 +29,6 @@ function readOnce(keys: unknown, where: string): unknown[] {
   return out;
 }
 
-/** A decrement beyond the key's estimate (assembly/topk.ts). */
-const ERR_BELOW = -10;
-/** A key listed twice in a snapshot (assembly/topk.ts). */
-const ERR_DUPLICATE = -9;
 /** The most keys a summary tracks: its table block (~53 bytes a key) stays far under the allocator's 1 GiB block. */
 export const MAX_TOPK_CAPACITY = 1 << 22;
 /** Bytes of the scratch: the longest string key a summary takes, as UTF-8. */
