@@ -129,7 +129,7 @@ function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
 
 /**
  * Adds `by` to each of the `n` keys in scratch (f64, i32 or u32 as `src`
- * says). Returns n, or a code with errIndex at the key that stopped it: keys
+ * says). Returns n, or a code with R_ERR_INDEX at the key that stopped it: keys
  * before it are counted, it and the rest are not.
  */
 export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {

@@ -20,7 +20,7 @@
 // If the table refuses a token while a segment is flushed (grow, widen,
 // maxBytes, overflow), the pass stops: JS rebuilds the table, moves the piece
 // and the tally to the new instance and finishes the flush there
-// (flushTally), then goes on with the rest of the piece; or, when the error is
+// (flush), then goes on with the rest of the piece; or, when the error is
 // final, takes back what the segment had put (undoTally: a negative step
 // never fails). Either way the tokens counted are a prefix of the input,
 // which is what the JS side's undo replays.
@@ -147,11 +147,6 @@ function stopFlush(r: f64, resume: usize, done: f64, tallied: f64): f64 {
   return r;
 }
 
-/** The first token of a new segment (the tally is empty: it fits). */
-function tallyFirst(p: usize, len: u32): void {
-  tallyAdd(p, len);
-}
-
 /**
  * Whether the window of `rem` bytes at `base` (after the block `prev`) breaks
  * UTF-8. A loop over its four blocks, so the check is compiled once (it runs
@@ -270,7 +265,8 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
         done += tallied;
         budget -= tallied;
         tallied = 0;
-        tallyFirst(tokStart, len);
+        // The first token of a new segment: the tally is empty, it fits.
+        tallyAdd(tokStart, len);
       }
       tallied++;
       if (tallied >= budget) {

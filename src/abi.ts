@@ -214,7 +214,7 @@ export interface CoreExports {
   int_write(t: number, key: number, n: number, op: number): number;
   /**
    * Adds `by` to each of the `n` keys in scratch (f64, i32 or u32 as `src`
-   * says). Returns n, or a code with errIndex at the key that stopped it: keys
+   * says). Returns n, or a code with R_ERR_INDEX at the key that stopped it: keys
    * before it are counted, it and the rest are not.
    */
   int_incr_many(t: number, src: number, n: number, by: number): number;
