@@ -130,6 +130,18 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
   return <u32>(((h >> 32) * <u64>groups) >> 32);
 }
 
+/**
+ * The group after `g` on a probe sequence (hashbrown's ProbeSeq::move_next,
+ * linear here): the next one, wrapping to group 0 at the end. Every probe
+ * loop (findSlot, listCandidates, findFree) starts at homeGroup and moves
+ * with this; it ends at a group with an EMPTY byte, which the 7/8 bound
+ * guarantees exists.
+ */
+// @ts-ignore: decorator
+@inline function nextGroup(g: u32, groups: u32): u32 {
+  return g + 1 == groups ? 0 : g + 1;
+}
+
 // @ts-ignore: decorator
 @inline export function countAt<K, C>(t: usize, i: u32): f64 {
   return <f64>load<C>(slotAt<K, C>(t, i) + sizeof<K>());
@@ -184,8 +196,7 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return 0;
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
@@ -224,8 +235,7 @@ export function listCandidates<C>(t: usize, h: u64, len: u32, out: usize, max: u
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return n;
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
@@ -236,8 +246,7 @@ function findFree<K, C>(t: usize, h: u64): u32 {
   while (true) {
     const m = matchFree(groupAt<K, C>(t, g));
     if (m != 0) return (g << GROUP_SHIFT) + ctz(m);
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
