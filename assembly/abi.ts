@@ -128,7 +128,7 @@
 /** u8: 1 in a summary's header (topk.ts). */
 // @ts-ignore: decorator
 @inline export const H_KIND: u32 = 50;
-/** i64: sum of all counts (-1: unknown, count_total walks). */
+/** i64: sum of all counts (-1: unknown, table_stats STATS_TOTAL walks). */
 // @ts-ignore: decorator
 @inline export const H_TOTAL: u32 = 52;
 

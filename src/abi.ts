@@ -76,7 +76,7 @@ export const H_LAYOUT = 48;
 export const H_MODE = 49;
 /** u8: 1 in a summary's header (topk.ts). */
 export const H_KIND = 50;
-/** i64: sum of all counts (-1: unknown, count_total walks). */
+/** i64: sum of all counts (-1: unknown, table_stats STATS_TOTAL walks). */
 export const H_TOTAL = 52;
 export const TOPK_HEADER_BYTES = 92;
 /** u32: keys tracked at most. */

@@ -161,7 +161,7 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
 /**
  * Applies a stream of records held in JS (a snapshot's body, checked by
  * checkRecords) to `sink`, a scratch-full at a time. `load`: the sink is a
- * new table and a key listed twice is corrupt (records_load). Throws
+ * new table and a key listed twice is corrupt (records_apply with `load`). Throws
  * CorruptRecordsError for bytes that do not parse, and the sink's error
  * (maxBytes, an overflow) otherwise.
  */
