@@ -1,8 +1,8 @@
 // The constants of the interface between the core and the TypeScript wrapper,
 // declared once: the core imports them from here, and scripts/gen-abi.mjs
 // copies them (with the signatures of index.ts's exports) into src/abi.ts at
-// build time. Each is `@inline export const NAME: type = literal;` so the
-// generator can read it; a doc comment above one is carried over.
+// build time. Each is `@inline export const NAME: type = literal;` (one
+// line, a number literal) so the generator can read it.
 
 // ---- status codes: a call returns a count >= 0 or one of these (ops.ts) -----
 

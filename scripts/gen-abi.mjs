@@ -11,21 +11,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = 'src/abi.ts';
 
-/** The doc comment that ends right above `at`, or ''. */
-function docAbove(src, at) {
-  const before = src.slice(0, at).replace(/(\/\/ @ts-ignore: decorator\s*|@inline\s*)+$/, '').trimEnd();
-  if (!before.endsWith('*/')) return '';
-  const start = before.lastIndexOf('/**');
-  if (start < 0) return '';
-  const between = before.slice(start);
-  if (between.includes('\n\n')) return '';
-  return between;
-}
-
-function indent(doc, pad) {
-  return doc.split('\n').map((l) => pad + l.trim().replace(/^\*/, ' *')).join('\n').replace(new RegExp(`^${pad} \\*`), `${pad}/**`);
-}
-
 /** `@inline export const NAME: type = literal;` of assembly/abi.ts. */
 export function readConstants(src) {
   const out = [];
@@ -33,7 +18,7 @@ export function readConstants(src) {
   for (let m; (m = re.exec(src)) !== null;) {
     const [, name, type, value] = m;
     if (!/^-?(0x[0-9a-fA-F]+|\d+(\.\d+)?)$/.test(value.trim())) throw new Error(`assembly/abi.ts: ${name} = ${value} is not a number literal`);
-    out.push({ name, type, value: value.trim(), doc: docAbove(src, m.index) });
+    out.push({ name, type, value: value.trim() });
   }
   return out;
 }
@@ -54,7 +39,7 @@ export function readExports(file, read) {
   const re = /^export function (\w+)\(([^)]*)\): (\w+)|^export \{([^}]*)\} from "\.\/(\w+)";/gm;
   for (let m; (m = re.exec(src)) !== null;) {
     if (m[1] !== undefined) {
-      out.push({ name: m[1], params: params(m[2]), ret: TS_TYPE[m[3]] ?? 'number', doc: docAbove(src, m.index) });
+      out.push({ name: m[1], params: params(m[2]), ret: TS_TYPE[m[3]] ?? 'number' });
       continue;
     }
     const names = m[4].split(',').map((s) => s.trim()).filter(Boolean);
@@ -77,10 +62,10 @@ export function generate(read = (f) => readFileSync(join(root, f), 'utf8')) {
     '// `npm run build` regenerates it; test/abi.test.ts checks that it is current.',
     '',
   ];
-  for (const c of constants) {
-    if (c.doc) lines.push(indent(c.doc, ''));
-    lines.push(`export const ${c.name} = ${c.value};`);
-  }
+  // What each constant means is said once, at its declaration in assembly/abi.ts:
+  // repeated here it would ship four more times in the package (JS and declarations).
+  lines.push('// The meaning of each constant: see its declaration in assembly/abi.ts.');
+  for (const c of constants) lines.push(`export const ${c.name} = ${c.value};`);
   lines.push(
     '',
     '/**',
@@ -90,11 +75,9 @@ export function generate(read = (f) => readFileSync(join(root, f), 'utf8')) {
     'export interface CoreExports {',
     '  readonly memory: WebAssembly.Memory;',
   );
-  for (const f of fns) {
-    if (f.doc) lines.push(indent(f.doc, '  '));
-    lines.push(`  ${f.name}(${f.params.join(', ')}): ${f.ret};`);
-  }
-  lines.push('}', '', '/** The names of the functions the core exports, in its order. */', 'export const CORE_FUNCTIONS = [');
+  // What each function does is said at its definition in assembly/index.ts.
+  for (const f of fns) lines.push(`  ${f.name}(${f.params.join(', ')}): ${f.ret};`);
+  lines.push('}', '', '/** @internal The names of the functions the core exports, in its order. */', 'export const CORE_FUNCTIONS = [');
   for (const f of fns) lines.push(`  '${f.name}',`);
   lines.push('] as const;', '');
   return lines.join('\n');
