@@ -436,7 +436,7 @@ export abstract class CounterMapBase<K> {
     const max = this._o.maxBytes;
     try {
       if (groups > 0) {
-        home.ex.table_mark(homeT, MARK_SEED, c.h32(this._t, H_SEED), c.h32(this._t, H_SEED + 4));
+        ex.table_mark(homeT, MARK_SEED, c.h32(this._t, H_SEED), c.h32(this._t, H_SEED + 4));
         this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
         if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
         home.refresh();

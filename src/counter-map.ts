@@ -454,21 +454,25 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     let p = 0;
     for (; len - p > piece; p += piece) {
       c.view().set(bytes.subarray(p, p + piece), c.scratch);
-      c.ex.long_update(piece, false);
+      ex.long_update(piece, false);
     }
     c.view().set(bytes.subarray(p), c.scratch);
-    c.ex.long_update(len - p, true);
+    ex.long_update(len - p, true);
     let slot = -1;
     const u8 = c.view();
     for (let j = 0, n = ex.long_candidates(t); j < n && slot < 0; j++) {
       const s = c.h32(c.scratch + SCRATCH_BYTES + R_CANDIDATES_AT, 4 * j);
-      if (bytesAt(u8, (c.ex.slot_read(t, s), c.result(R_SLOT_KEY_PTR)) >>> 0, bytes)) slot = s;
+      ex.slot_read(t, s);
+      if (bytesAt(u8, c.result(R_SLOT_KEY_PTR), bytes)) slot = s;
     }
     if (slot >= 0) {
-      if (op === OP_GET) return (c.ex.slot_read(t, slot), c.result(R_SLOT_COUNT));
-      if (op === OP_INCR) return c.ex.slot_write(t, slot, arg, WRITE_INCR);
-      if (op === OP_SET) return c.ex.slot_write(t, slot, arg, WRITE_SET);
-      return c.ex.slot_write(t, slot, 0, WRITE_DELETE);
+      if (op === OP_GET) {
+        ex.slot_read(t, slot);
+        return c.result(R_SLOT_COUNT);
+      }
+      if (op === OP_INCR) return ex.slot_write(t, slot, arg, WRITE_INCR);
+      if (op === OP_SET) return ex.slot_write(t, slot, arg, WRITE_SET);
+      return ex.slot_write(t, slot, 0, WRITE_DELETE);
     }
     if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
     // Arena room first (ERR_ARENA: JS grows it, then the op runs again).
@@ -525,12 +529,14 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
         to.ex.import_stream(tt, n);
       } else if (cursor < cap) {
         // A key longer than the scratch goes alone, straight into the arena.
-        const ptr = (from.ex.slot_read(ft, cursor), from.result(R_SLOT_KEY_PTR)) >>> 0;
-        const len = (from.ex.slot_read(ft, cursor), from.result(R_SLOT_KEY_LEN)) >>> 0;
+        from.ex.slot_read(ft, cursor);
+        const ptr = from.result(R_SLOT_KEY_PTR);
+        const len = from.result(R_SLOT_KEY_LEN);
+        const count = from.result(R_SLOT_COUNT);
         const at = to.ex.arena_reserve(tt, len) >>> 0;
         if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
         to.view().set(from.view().subarray(ptr, ptr + len), at);
-        to.ex.import_record(tt, len, (from.ex.slot_read(ft, cursor), from.result(R_SLOT_COUNT)));
+        to.ex.import_record(tt, len, count);
         cursor++;
       }
     }

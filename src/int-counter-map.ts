@@ -171,8 +171,8 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
     switch (op) {
       case OP_GET: return ex.int_get(t, key);
       case OP_INCR: return ex.int_incr(t, key, arg);
-      case OP_SET: return this._c!.ex.int_write(t, key, arg, WRITE_SET);
-      default: return this._c!.ex.int_write(t, key, 0, WRITE_DELETE);
+      case OP_SET: return ex.int_write(t, key, arg, WRITE_SET);
+      default: return ex.int_write(t, key, 0, WRITE_DELETE);
     }
   }
 

@@ -77,8 +77,9 @@ export function readRecords(
     const bytes = src.result(R_CHUNK_BYTES);
     if (bytes > 0) chunk(src.view(), src.scratch, src.scratch + bytes);
     else if (next < cap) {
-      const ptr = (src.ex.slot_read(t, next), src.result(R_SLOT_KEY_PTR)) >>> 0;
-      long(src.view().slice(ptr, ptr + ((src.ex.slot_read(t, next), src.result(R_SLOT_KEY_LEN)) >>> 0)), (src.ex.slot_read(t, next), src.result(R_SLOT_COUNT)));
+      ex.slot_read(t, next);
+      const ptr = src.result(R_SLOT_KEY_PTR);
+      long(src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN)), src.result(R_SLOT_COUNT));
       cursor = next + 1;
       continue;
     }
@@ -115,9 +116,10 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
     if (bytes === 0) {
       if (next >= cap) break;
       // One key too long for a scratch: by the long-key path of the sink.
-      const ptr = (src.ex.slot_read(st, next), src.result(R_SLOT_KEY_PTR)) >>> 0;
-      const key = src.view().slice(ptr, ptr + ((src.ex.slot_read(st, next), src.result(R_SLOT_KEY_LEN)) >>> 0));
-      const count = (src.ex.slot_read(st, next), src.result(R_SLOT_COUNT));
+      ex.slot_read(st, next);
+      const ptr = src.result(R_SLOT_KEY_PTR);
+      const key = src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN));
+      const count = src.result(R_SLOT_COUNT);
       try {
         const step = count * by;
         if (!Number.isSafeInteger(step)) throw new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (${count} × ${by}); the map is unchanged`);
