@@ -73,8 +73,10 @@ export class Core {
 
   /** The u32 header field at byte `offset` (abi.ts H_*) of the table `t`. */
   h32(t: number, offset: number): number {
-    if (this.u8.length === 0) this.refresh();
-    return this.m32[(t + offset) >>> 2]!;
+    const i = (t + offset) >>> 2;
+    const m = this.m32;
+    // A grown memory detaches the view (length 0): re-take it.
+    return i < m.length ? m[i]! : (this.refresh(), this.m32[i]!);
   }
 
   /** The f64 header field at byte `offset` (abi.ts TOPK_H_*) of the summary `t`. */
