@@ -10,6 +10,8 @@
 // Erasing a key leaves its record behind as garbage, until a compaction.
 
 import { arenaOf, arenaUsedOf, setArenaUsed, arenaCapOf, garbageOf, setGarbage } from "./header";
+import { putResult } from "./heap";
+import { R_ARENA_NEED } from "./abi";
 
 // @ts-ignore: decorator
 @inline export function varintSize(n: u32): u32 {
@@ -103,14 +105,11 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
   return <u64>varintSize(len) + <u64>len;
 }
 
-/** Bytes the last record refused by fitsRecord (ERR_ARENA) needed. */
-export let arenaNeed: u32 = 0;
-
-/** Whether a record of a `len`-byte key fits the arena; if not, notes what it needs. */
+/** Whether a record of a `len`-byte key fits the arena; if not, notes what it needs (R_ARENA_NEED). */
 // @ts-ignore: decorator
 @inline export function fitsRecord(t: usize, len: u32): bool {
   if (<u64>arenaUsedOf(t) + recordBytes(len) <= <u64>arenaCapOf(t)) return true;
-  arenaNeed = <u32>recordBytes(len);
+  putResult(R_ARENA_NEED, <f64>recordBytes(len));
   return false;
 }
 

@@ -22,9 +22,7 @@
 @inline export const EMPTY: u8 = 0x00;
 // @ts-ignore: decorator
 @inline export const DELETED: u8 = 0x01;
-/** Slots per group: the width of one v128 compare. */
-// @ts-ignore: decorator
-@inline export const GROUP_WIDTH: u32 = 16;
+/** Slots per group (abi.ts GROUP: the width of one v128 compare), as a shift. */
 // @ts-ignore: decorator
 @inline export const GROUP_SHIFT: u32 = 4;
 

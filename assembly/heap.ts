@@ -12,16 +12,26 @@
 // Either way the scratch region (static data, the same address in every
 // instance) is where JS writes keys and batches and reads results.
 
-/** Bytes of the scratch region. JS chunks batches to fit it. */
-// @ts-ignore: decorator
-@inline export const SCRATCH_BYTES: u32 = 32768;
+import { SCRATCH_BYTES, RESULT_BYTES } from "./abi";
+/** Bytes of the scratch region (abi.ts). JS chunks batches to fit it. */
+export { SCRATCH_BYTES } from "./abi";
 // @ts-ignore: decorator
 @inline const PAGE_SHIFT: u32 = 16;
 /** The allocator's header in front of each block. */
 // @ts-ignore: decorator
 @inline const BLOCK_OVERHEAD: usize = 4;
 
-export const scratch: usize = memory.data(SCRATCH_BYTES, 16);
+export const scratch: usize = memory.data(SCRATCH_BYTES + RESULT_BYTES, 16);
+
+/** The result block (abi.ts: R_*): f64 slots right after the scratch. */
+// @ts-ignore: decorator
+@inline export const result: usize = scratch + SCRATCH_BYTES;
+
+/** Puts a value a call gives back into slot `r` of the result block. */
+// @ts-ignore: decorator
+@inline export function putResult(r: u32, v: f64): void {
+  store<f64>(result + (<usize>r << 3), v);
+}
 
 /** Bytes of heap blocks (headers included) that tables hold in this pool. */
 export let heapInUse: usize = 0;

@@ -3,27 +3,42 @@
 // wrapper wrote into scratch, tables as the address of their header `t`
 // (header.ts). Operations return a count >= 0 or a status code < 0 (ops.ts).
 
-import { INT32, INT64, STR32, STR64, slotBytes, strideOf } from "./layout";
-import { scratch, SCRATCH_BYTES, heapInUse } from "./heap";
-import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, tombstonesOf, arenaUsedOf, arenaCapOf, garbageOf, layoutOf, versionOf, rebuildsOf, countRebuild, touch, totalOf, TOTAL_UNKNOWN } from "./header";
+import { INT32, INT64, STR32, STR64 } from "./layout";
+import { scratch, SCRATCH_BYTES, heapInUse, putResult } from "./heap";
+import {
+  SRC_F64, SRC_I32, BYTES_WORD, TOKENS_FINAL, TOKENS_LOWER, TOKENS_CHECK, TOKENS_COUNT, WRITE_SET, WRITE_DELETE, WRITE_INCR,
+  STATS_SIZES, STATS_PROBES, STATS_TOTAL, STATS_ADVICE, MARK_VERSION, MARK_REBUILD, MARK_SEED, MARK_NEXT_SEED, TOPK_INCR, TOPK_FIND,
+  R_ERR_INDEX, R_CHUNK_COUNT, R_CHUNK_BYTES, R_RECORDS_STOP, R_TOKENS_DONE, R_TOKEN_ERR_AT, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT,
+  R_TALLY_PTR, R_PROBE_SUM, R_PROBE_MAX, R_CAPACITY_SLOTS, R_TABLE_BYTES, R_HELD_BYTES, R_HEAP_IN_USE, R_HEAP_TOP, R_SLOT_KEY_PTR,
+  R_SLOT_KEY_LEN, R_SLOT_COUNT, R_TOPK_ESTIMATE, R_TOPK_ERROR, STATS_HEAP,
+} from "./abi";
+import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, layoutOf, countRebuild, touch, totalOf, TOTAL_UNKNOWN } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
-import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
+import { slotBytes, groupBytes } from "./layout";
+import { fitsRecord, nextKeyPtr } from "./arena";
 import { packKey, isInlineForm } from "./keys";
 import { setHashKey, nextSeed } from "./hash";
 import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD, incrBatch, batchDone } from "./ops";
-import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
+import { longBegin, longUpdate, longFinish, longCandidates, longInsert } from "./longkeys";
 import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
-import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
+import { writeRecords, applyRecords, recordBytes, recordStop } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
 import { tallyPtr, tallyLoad, tallyReset, entries as tallyEntries, flushNext } from "./tally";
+import { heap_top as heapTop } from "./compact";
 import {
   headerNew, headerFree, tableRelease, tableResize, arenaGrow, arenaCompact, heldBytes, slotBytesHeld, hasSlots,
-  ownInit, ownBytesNeeded, refusedBytes,
+  ownInit, ownBytesNeeded,
 } from "./lifecycle";
 
-export function scratch_ptr(): usize { return scratch; }
-export function scratch_bytes(): u32 { return SCRATCH_BYTES; }
+/**
+ * The scratch's address; the result block (abi.ts: R_*) follows it. Notes the
+ * tally's address there too (R_TALLY_PTR): static data, the same in every instance.
+ */
+export function scratch_ptr(): usize {
+  putResult(R_TALLY_PTR, <f64>tallyPtr());
+  return scratch;
+}
 /** The process's secret hash key (hash.ts): JS gives the same one to every instance. */
 export function set_hash_key(a: u32, b: u32, c: u32, d: u32): void {
   setHashKey((<u64>b << 32) | <u64>a, (<u64>d << 32) | <u64>c);
@@ -37,11 +52,6 @@ export function table_release(t: usize): void { tableRelease(t); }
 export function table_resize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 { return tableResize(t, layout, groups, maxBytes); }
 export function arena_grow(t: usize, need: u32, maxBytes: f64): f64 { return arenaGrow(t, need, maxBytes); }
 export function arena_compact(t: usize, room: u32, maxBytes: f64): f64 { return arenaCompact(t, room, maxBytes); }
-export function arena_capacity(t: usize): u32 { return arenaCapOf(t); }
-export function arena_need(): u32 { return arenaNeed; }
-export function held_bytes(t: usize): f64 { return heldBytes(t); }
-export function refused_bytes(): f64 { return refusedBytes; }
-export function heap_in_use(): f64 { return <f64>heapInUse; }
 export function own_init(layout: i32, groups: u32, seedLo: u32, seedHi: u32, arenaBytes: u32, pages: u32): usize {
   return ownInit(layout, groups, seedLo, seedHi, arenaBytes, pages);
 }
@@ -70,7 +80,9 @@ export function int_incr(t: usize, key: f64, by: f64): f64 {
   return incr<i32, u32>(t, k, 0, 0, by);
 }
 
-export function int_set(t: usize, key: f64, n: f64): f64 {
+/** Sets the key's count (WRITE_SET, n) or deletes it (WRITE_DELETE); abi.ts. */
+export function int_write(t: usize, key: f64, n: f64, op: i32): f64 {
+  if (op == WRITE_DELETE) return intDelete(t, key);
   if (!isSafe(key)) return ERR_KEY;
   if (!isSafe(n) || n < 0) return ERR_STEP;
   const k = <i64>key;
@@ -79,40 +91,34 @@ export function int_set(t: usize, key: f64, n: f64): f64 {
   return set<i32, u32>(t, k, 0, 0, n);
 }
 
-export function int_delete(t: usize, key: f64): f64 {
+function intDelete(t: usize, key: f64): f64 {
   if (!isSafe(key)) return ERR_KEY;
   const k = <i64>key;
   if (layoutOf(t) == INT64) return remove<i64, f64>(t, k, 0, 0);
   return fitsI32(k) ? remove<i32, u32>(t, k, 0, 0) : 0;
 }
 
-/** Where a batch stopped: the index of the key that returned a code. */
-let errIndex: u32 = 0;
-
+/** Where a batch stopped: the index of the key that returned a code (R_ERR_INDEX). */
 // @ts-ignore: decorator
-@inline const SRC_F64: i32 = 0;
-// @ts-ignore: decorator
-@inline const SRC_I32: i32 = 1;
-// @ts-ignore: decorator
-@inline const SRC_U32: i32 = 2;
+@inline function stopAt(j: u32, code: f64): f64 {
+  putResult(R_ERR_INDEX, <f64>j);
+  return code;
+}
 
 function incrManyInts<T, K, C>(t: usize, n: u32, by: f64): f64 {
   const r = incrBatch<T, K, C>(t, n, by);
-  if (r < 0) errIndex = batchDone;
+  if (r < 0) putResult(R_ERR_INDEX, <f64>batchDone);
   return r;
 }
 
 /**
  * Adds `by` to each of the `n` keys in scratch (f64, i32 or u32 as `src`
- * says). Returns n, or a code with errIndex at the key that stopped it: keys
+ * says). Returns n, or a code with R_ERR_INDEX at the key that stopped it: keys
  * before it are counted, it and the rest are not.
  */
 export function int_incr_many(t: usize, src: i32, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  if (<u64>n << (src == SRC_F64 ? 3 : 2) > <u64>SCRATCH_BYTES) {
-    errIndex = 0;
-    return ERR_KEY;
-  }
+  if (<u64>n << (src == SRC_F64 ? 3 : 2) > <u64>SCRATCH_BYTES) return stopAt(0, ERR_KEY);
   if (layoutOf(t) == INT64) {
     if (src == SRC_F64) return incrManyInts<f64, i64, f64>(t, n, by);
     if (src == SRC_I32) return incrManyInts<i32, i64, f64>(t, n, by);
@@ -156,14 +162,16 @@ export function str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 {
   return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, ptr, len, by) : incr<u64, u32>(t, k, ptr, len, by);
 }
 
-export function str_set(t: usize, ptr: usize, len: u32, n: f64): f64 {
+/** Sets the key's count (WRITE_SET, n) or deletes it (WRITE_DELETE). */
+export function str_write(t: usize, ptr: usize, len: u32, n: f64, op: i32): f64 {
+  if (op == WRITE_DELETE) return strDelete(t, ptr, len);
   if (!isSafe(n) || n < 0) return ERR_STEP;
   if (!inScratch(ptr, len)) return ERR_KEY;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? set<u64, f64>(t, k, ptr, len, n) : set<u64, u32>(t, k, ptr, len, n);
 }
 
-export function str_delete(t: usize, ptr: usize, len: u32): f64 {
+function strDelete(t: usize, ptr: usize, len: u32): f64 {
   if (!inScratch(ptr, len)) return 0;
   const k = <i64>packKey(ptr, len);
   return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, ptr, len) : remove<u64, u32>(t, k, ptr, len);
@@ -185,22 +193,20 @@ export function short_incr(t: usize, lo: u32, hi: u32, by: f64): f64 {
   return layoutOf(t) == STR64 ? incr<u64, f64>(t, k, 0, 0, by) : incr<u64, u32>(t, k, 0, 0, by);
 }
 
-export function short_set(t: usize, lo: u32, hi: u32, n: f64): f64 {
+/** Sets the key's count (WRITE_SET, n) or deletes it (WRITE_DELETE). */
+export function short_write(t: usize, lo: u32, hi: u32, n: f64, op: i32): f64 {
+  if (op == WRITE_DELETE) return shortDelete(t, lo, hi);
   if (!isSafe(n) || n < 0) return ERR_STEP;
   const k = <i64>shortKey(lo, hi);
   if (!isInlineForm(<u64>k)) return ERR_KEY;
   return layoutOf(t) == STR64 ? set<u64, f64>(t, k, 0, 0, n) : set<u64, u32>(t, k, 0, 0, n);
 }
 
-export function short_delete(t: usize, lo: u32, hi: u32): f64 {
+function shortDelete(t: usize, lo: u32, hi: u32): f64 {
   const k = <i64>shortKey(lo, hi);
   if (!isInlineForm(<u64>k)) return 0;
   return layoutOf(t) == STR64 ? remove<u64, f64>(t, k, 0, 0) : remove<u64, u32>(t, k, 0, 0);
 }
-
-/** Byte 7 of a batch word that announces a key given as bytes. */
-// @ts-ignore: decorator
-@inline const BYTES_WORD: u32 = 0xff000000;
 
 /**
  * A batch in scratch is 8-byte words, one or more per key: a short ASCII key
@@ -229,10 +235,7 @@ function incrManyStr<C>(t: usize, n: u32, by: f64): f64 {
         p += 8 + ((<usize>len + 7) & ~7);
       }
     }
-    if (r < 0 && r != DONE_REBUILD) {
-      errIndex = j;
-      return r;
-    }
+    if (r < 0 && r != DONE_REBUILD) return stopAt(j, r);
   }
   return <f64>n;
 }
@@ -246,12 +249,15 @@ export function str_incr_many(t: usize, n: u32, by: f64): f64 {
 // ---- keys too long for the scratch (longkeys.ts) ------------------------------
 
 export function long_begin(t: usize, len: u32): void { longBegin(t, len); }
-export function long_update(n: u32): void { longUpdate(n); }
-export function long_finish(n: u32): void { longFinish(n); }
+/** Folds the next `n` bytes of the key from scratch; `last`: they end it, and the hash is finished. */
+export function long_update(n: u32, last: bool): void {
+  if (last) longFinish(n);
+  else longUpdate(n);
+}
+/** Lists the slots that may hold the streamed key (u32s at R_CANDIDATES_AT of the result block); their count. */
 export function long_candidates(t: usize): u32 {
   return layoutOf(t) == STR64 ? longCandidates<f64>(t) : longCandidates<u32>(t);
 }
-export function candidate_at(j: u32): u32 { return candidateAt(j); }
 export function long_insert(t: usize, n: f64): f64 {
   return layoutOf(t) == STR64 ? longInsert<f64>(t, n) : longInsert<u32>(t, n);
 }
@@ -259,66 +265,84 @@ export function long_insert(t: usize, n: f64): f64 {
 /** Whether slot i is in the table and holds an entry (a slot index from JS is checked before any write). */
 function isLiveSlot(t: usize, i: u32): bool {
   const l = layoutOf(t);
-  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * strideOf(l) + (i & 15)) >= 0x80;
+  return i < capacityOf(t) && load<u8>(tableOf(t) + <usize>(i >> 4) * groupBytes(slotBytes(l)) + (i & 15)) >= 0x80;
 }
 
-/** Adds `by` to the count of the string key in slot i (a found long key). */
-export function slot_incr(t: usize, i: u32, by: f64): f64 {
-  if (!isSafe(by)) return ERR_STEP;
+/**
+ * Writes the count of the string key in slot i (a found long key): adds `n`
+ * (WRITE_INCR), sets it (WRITE_SET) or deletes the key (WRITE_DELETE).
+ */
+export function slot_write(t: usize, i: u32, n: f64, op: i32): f64 {
+  if (op == WRITE_DELETE) {
+    if (!isLiveSlot(t, i)) return 0;
+    return layoutOf(t) == STR64 ? removeAt<u64, f64>(t, i) : removeAt<u64, u32>(t, i);
+  }
+  if (!isSafe(n) || (op == WRITE_SET && n < 0)) return ERR_STEP;
   if (!isLiveSlot(t, i)) return ERR_KEY;
-  return layoutOf(t) == STR64 ? incrAt<u64, f64>(t, i, by) : incrAt<u64, u32>(t, i, by);
-}
-export function slot_set(t: usize, i: u32, n: f64): f64 {
-  if (!isSafe(n) || n < 0) return ERR_STEP;
-  if (!isLiveSlot(t, i)) return ERR_KEY;
+  if (op == WRITE_INCR) return layoutOf(t) == STR64 ? incrAt<u64, f64>(t, i, n) : incrAt<u64, u32>(t, i, n);
   return layoutOf(t) == STR64 ? setAt<u64, f64>(t, i, n) : setAt<u64, u32>(t, i, n);
-}
-export function slot_delete(t: usize, i: u32): f64 {
-  if (!isLiveSlot(t, i)) return 0;
-  return layoutOf(t) == STR64 ? removeAt<u64, f64>(t, i) : removeAt<u64, u32>(t, i);
 }
 
 // ---- whole-table calls -----------------------------------------------------
 
-export function size(t: usize): u32 { return itemsOf(t); }
-/** Slots in the table (0 while it has none). */
-export function capacity_slots(t: usize): u32 { return hasSlots(t) ? capacityOf(t) : 0; }
-/** Slots to walk when iterating (the EMPTY_GROUP's 16 included: it holds none). */
-export function walk_slots(t: usize): u32 { return capacityOf(t); }
-export function tombstone_count(t: usize): u32 { return tombstonesOf(t); }
-export function arena_bytes(t: usize): u32 { return arenaUsedOf(t); }
-export function arena_garbage(t: usize): u32 { return garbageOf(t); }
-export function table_bytes(t: usize): f64 { return <f64>slotBytesHeld(t); }
-export function table_version(t: usize): u32 { return versionOf(t); }
-export function table_rebuilds(t: usize): u32 { return rebuildsOf(t); }
-export function bump_version(t: usize): void { touch(t); }
-export function count_rebuild(t: usize): void { countRebuild(t); }
-// A table moved to another instance keeps its seed: the entries then arrive in
-// the new table's hash order, so its inserts walk memory sequentially.
-export function seed_lo(t: usize): u32 { return <u32>seedOf(t); }
-export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
-/** Sets an empty table's seed (a table moved back into its pool). */
-export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
-/** Gives an emptied table the next seed of its chain (clear: hash.ts). */
-export function next_seed(t: usize): void { if (itemsOf(t) == 0) setSeed(t, nextSeed(seedOf(t))); }
-export function advice(t: usize): bool {
+/**
+ * What the header does not say, by `what` (abi.ts STATS_*): sizes and memory
+ * (into the result block), probe lengths (too), the sum of all counts (the
+ * running total, or a walk once it passed i64; returned), whether a rebuild
+ * would give memory back (returned), the instance's heap (t unused).
+ */
+export function table_stats(t: usize, what: i32): f64 {
+  if (what == STATS_HEAP) {
+    putResult(R_HEAP_IN_USE, <f64>heapInUse);
+    putResult(R_HEAP_TOP, <f64>heapTop());
+    return 0;
+  }
+  if (what == STATS_SIZES) {
+    // Slots in the table: 0 while it has none (the EMPTY_GROUP's 16 are no table).
+    putResult(R_CAPACITY_SLOTS, hasSlots(t) ? <f64>capacityOf(t) : 0);
+    putResult(R_TABLE_BYTES, <f64>slotBytesHeld(t));
+    putResult(R_HELD_BYTES, heldBytes(t));
+    return 0;
+  }
   const l = layoutOf(t);
-  if (l == INT32) return rebuildAdvised<i32, u32>(t);
-  if (l == INT64) return rebuildAdvised<i64, f64>(t);
-  if (l == STR32) return rebuildAdvised<u64, u32>(t);
-  return rebuildAdvised<u64, f64>(t);
+  if (what == STATS_PROBES) {
+    if (l == INT32) measureProbes<i32, u32>(t);
+    else if (l == INT64) measureProbes<i64, f64>(t);
+    else if (l == STR32) measureProbes<u64, u32>(t);
+    else measureProbes<u64, f64>(t);
+    putResult(R_PROBE_SUM, probeSum);
+    putResult(R_PROBE_MAX, <f64>probeMax);
+    return 0;
+  }
+  if (what == STATS_TOTAL) {
+    const n = totalOf(t);
+    if (n != TOTAL_UNKNOWN) return <f64>n;
+    if (l == INT32) return sumCounts<i32, u32>(t);
+    if (l == INT64) return sumCounts<i64, f64>(t);
+    if (l == STR32) return sumCounts<u64, u32>(t);
+    return sumCounts<u64, f64>(t);
+  }
+  if (what == STATS_ADVICE) {
+    if (l == INT32) return rebuildAdvised<i32, u32>(t) ? 1 : 0;
+    if (l == INT64) return rebuildAdvised<i64, f64>(t) ? 1 : 0;
+    if (l == STR32) return rebuildAdvised<u64, u32>(t) ? 1 : 0;
+    return rebuildAdvised<u64, f64>(t) ? 1 : 0;
+  }
+  return ERR_KEY;
 }
-export function layout_id(t: usize): i32 { return layoutOf(t); }
 
-/** The sum of all counts: the running total, or a walk once it passed i64. */
-export function count_total(t: usize): f64 {
-  const n = totalOf(t);
-  if (n != TOTAL_UNKNOWN) return <f64>n;
-  const l = layoutOf(t);
-  if (l == INT32) return sumCounts<i32, u32>(t);
-  if (l == INT64) return sumCounts<i64, f64>(t);
-  if (l == STR32) return sumCounts<u64, u32>(t);
-  return sumCounts<u64, f64>(t);
+/**
+ * Notes a change JS made (abi.ts MARK_*): a version bump, a rebuild; or
+ * gives an empty table a seed: (lo, hi), for a table moved back into its
+ * pool (it keeps its seed: the entries then arrive in the new table's hash
+ * order, so its inserts walk memory sequentially), or the next of its chain
+ * (clear: hash.ts).
+ */
+export function table_mark(t: usize, what: i32, lo: u32, hi: u32): void {
+  if (what == MARK_VERSION) touch(t);
+  else if (what == MARK_REBUILD) countRebuild(t);
+  else if (what == MARK_SEED) { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
+  else if (what == MARK_NEXT_SEED) { if (itemsOf(t) == 0) setSeed(t, nextSeed(seedOf(t))); }
 }
 
 /** Deletes every entry whose count is below `min` (a safe integer); returns how many. */
@@ -330,30 +354,23 @@ export function prune_below(t: usize, min: f64): f64 {
   if (l == STR32) return prune<u64, u32>(t, min);
   return prune<u64, f64>(t, min);
 }
-export function err_index(): u32 { return errIndex; }
-export function chunk_count(): u32 { return chunkCount; }
-export function chunk_bytes(): u32 { return chunkBytes; }
-
-export function probe_stats(t: usize): void {
-  const l = layoutOf(t);
-  if (l == INT32) measureProbes<i32, u32>(t);
-  else if (l == INT64) measureProbes<i64, f64>(t);
-  else if (l == STR32) measureProbes<u64, u32>(t);
-  else measureProbes<u64, f64>(t);
-}
-export function probe_sum(): f64 { return probeSum; }
-export function probe_max(): u32 { return probeMax; }
-
+/** Refs of the live entries from slot `cursor` on (R_CHUNK_COUNT of them); the next cursor. */
 export function read_refs(t: usize, cursor: u32): u32 {
   const l = layoutOf(t);
-  if (l == INT32) return readRefs<i32, u32>(t, cursor);
-  if (l == INT64) return readRefs<i64, f64>(t, cursor);
-  if (l == STR32) return readRefs<u64, u32>(t, cursor);
-  return readRefs<u64, f64>(t, cursor);
+  let next: u32;
+  if (l == INT32) next = readRefs<i32, u32>(t, cursor);
+  else if (l == INT64) next = readRefs<i64, f64>(t, cursor);
+  else if (l == STR32) next = readRefs<u64, u32>(t, cursor);
+  else next = readRefs<u64, f64>(t, cursor);
+  putResult(R_CHUNK_COUNT, <f64>chunkCount);
+  return next;
 }
 
 export function export_stream(t: usize, cursor: u32): u32 {
-  return layoutOf(t) == STR64 ? exportStream<f64>(t, cursor) : exportStream<u32>(t, cursor);
+  const next = layoutOf(t) == STR64 ? exportStream<f64>(t, cursor) : exportStream<u32>(t, cursor);
+  putResult(R_CHUNK_COUNT, <f64>chunkCount);
+  putResult(R_CHUNK_BYTES, <f64>chunkBytes);
+  return next;
 }
 
 export function import_ints(t: usize, n: u32): void {
@@ -377,14 +394,12 @@ export function import_record(t: usize, len: u32, count: f64): void {
   else importRecord<u32>(t, len, count);
 }
 
-export function slot_key_ptr(t: usize, i: u32): usize {
-  return keyAddr(t, slotAddr(t, i, layoutOf(t)));
-}
-export function slot_key_len(t: usize, i: u32): u32 {
-  return keyLength(t, slotAddr(t, i, layoutOf(t)));
-}
-export function slot_count(t: usize, i: u32): f64 {
-  return layoutOf(t) == STR64 ? countAt<u64, f64>(t, i) : countAt<u64, u32>(t, i);
+/** The string entry in slot i: its key's address and length and its count, into the result block. */
+export function slot_read(t: usize, i: u32): void {
+  const s = slotAddr(t, i, layoutOf(t));
+  putResult(R_SLOT_KEY_PTR, <f64>keyAddr(t, s));
+  putResult(R_SLOT_KEY_LEN, <f64>keyLength(t, s));
+  putResult(R_SLOT_COUNT, layoutOf(t) == STR64 ? countAt<u64, f64>(t, i) : countAt<u64, u32>(t, i));
 }
 
 export function top_k(t: usize, k: u32): i32 {
@@ -406,32 +421,34 @@ export function top_free(): void { topFree(); }
 
 // ---- portable records: merge and snapshots (records.ts) -----------------------
 
+/** Records of the live entries from slot `cursor` on (R_CHUNK_BYTES of them); the next cursor. */
 export function records_write(t: usize, cursor: u32): u32 {
   const l = layoutOf(t);
-  if (l == INT32) return writeRecords<i32, u32>(t, cursor);
-  if (l == INT64) return writeRecords<i64, f64>(t, cursor);
-  if (l == STR32) return writeRecords<u64, u32>(t, cursor);
-  return writeRecords<u64, f64>(t, cursor);
+  let next: u32;
+  if (l == INT32) next = writeRecords<i32, u32>(t, cursor);
+  else if (l == INT64) next = writeRecords<i64, f64>(t, cursor);
+  else if (l == STR32) next = writeRecords<u64, u32>(t, cursor);
+  else next = writeRecords<u64, f64>(t, cursor);
+  putResult(R_CHUNK_BYTES, <f64>recordBytes);
+  return next;
 }
-export function records_count(): u32 { return recordsWritten; }
-export function records_bytes(): u32 { return recordBytes; }
-export function records_apply(t: usize, from: u32, n: u32, by: f64): f64 {
-  if (!isSafe(by)) return ERR_STEP;
+/**
+ * Applies the records in scratch[from, n), R_RECORDS_STOP at the one that
+ * stopped it. `load`: with by = 1 into a table being loaded, where a
+ * repeated key is ERR_DUPLICATE.
+ */
+export function records_apply(t: usize, from: u32, n: u32, by: f64, load: bool): f64 {
+  if (!load && !isSafe(by)) return ERR_STEP;
+  if (load) by = 1;
   const l = layoutOf(t);
-  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by, false);
-  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by, false);
-  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by, false);
-  return applyRecords<u64, f64>(t, from, n, by, false);
+  let r: f64;
+  if (l == INT32) r = applyRecords<i32, u32>(t, from, n, by, load);
+  else if (l == INT64) r = applyRecords<i64, f64>(t, from, n, by, load);
+  else if (l == STR32) r = applyRecords<u64, u32>(t, from, n, by, load);
+  else r = applyRecords<u64, f64>(t, from, n, by, load);
+  putResult(R_RECORDS_STOP, <f64>recordStop);
+  return r;
 }
-/** records_apply with by = 1 into a table being loaded: a repeated key is ERR_DUPLICATE. */
-export function records_load(t: usize, from: u32, n: u32): f64 {
-  const l = layoutOf(t);
-  if (l == INT32) return applyRecords<i32, u32>(t, from, n, 1, true);
-  if (l == INT64) return applyRecords<i64, f64>(t, from, n, 1, true);
-  if (l == STR32) return applyRecords<u64, u32>(t, from, n, 1, true);
-  return applyRecords<u64, f64>(t, from, n, 1, true);
-}
-export function records_stop(): u32 { return recordStop; }
 
 // ---- tokens from bytes (tokens.ts) ------------------------------------------
 
@@ -447,25 +464,34 @@ export function count_tokens(t: usize, n: u32, by: f64, flags: u32, limit: f64):
   if (!isSafe(by)) return ERR_STEP;
   // The pass lowercases in place: a piece longer than the scratch would write past it.
   if (n > SCRATCH_BYTES) return ERR_KEY;
-  const final = (flags & 1) != 0;
-  const lower = (flags & 2) != 0;
-  const check = (flags & 4) != 0;
-  const count = (flags & 8) != 0;
-  return countTokens(t, n, by, final, lower, limit, check, count);
+  const final = (flags & TOKENS_FINAL) != 0;
+  const lower = (flags & TOKENS_LOWER) != 0;
+  const check = (flags & TOKENS_CHECK) != 0;
+  const count = (flags & TOKENS_COUNT) != 0;
+  const r = countTokens(t, n, by, final, lower, limit, check, count);
+  putResult(R_TOKENS_DONE, tokensDone);
+  putResult(R_TOKEN_ERR_AT, <f64>tokenErrAt);
+  putResult(R_SEGMENT_TOKENS, segmentTokens);
+  putTally();
+  return r;
 }
 
-export function tokens_done(): f64 { return tokensDone; }
-export function token_err_at(): u32 { return tokenErrAt; }
-export function segment_tokens(): f64 { return segmentTokens; }
+/** Where the tally stands (R_TALLY_ENTRIES, R_TALLY_NEXT): an interrupted flush moves. */
+function putTally(): void {
+  putResult(R_TALLY_ENTRIES, <f64>tallyEntries);
+  putResult(R_TALLY_NEXT, <f64>flushNext);
+}
 
 // An interrupted flush, moved to a rebuilt instance: JS copies the piece into
-// scratch and the entries to tally_ptr(), then tally_load and tally_flush.
-export function tally_ptr(): usize { return tallyPtr(); }
-export function tally_entries(): u32 { return tallyEntries; }
-export function tally_next(): u32 { return flushNext; }
-export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
+// scratch and the entries to R_TALLY_PTR, then tally_load and tally_flush.
+export function tally_load(n: u32, next: u32): void {
+  tallyLoad(n, next);
+  putTally();
+}
 export function tally_flush(t: usize, by: f64): f64 {
-  return flush(t, by);
+  const r = flush(t, by);
+  putTally();
+  return r;
 }
 /** Empties the tally (a pool copied into a smaller memory, src/pools.ts). */
 export function tally_reset(): void { tallyReset(); }
@@ -475,41 +501,60 @@ export function tally_undo(t: usize, by: f64): void {
 
 // ---- a pool into a smaller memory (compact.ts) --------------------------------
 
-export { heap_top, heap_adopt, heap_cut, heap_check } from "./compact";
+export { heap_adopt, heap_cut, heap_check } from "./compact";
 
 // ---- bounded summaries: Space-Saving (topk.ts) ---------------------------------
 
-import { topNew, topInit, topSwap, topIncr, topFind, topEstimate, topError, topGet, topDecrAt, topPut, topSetTotals, topRead, topChunk, topCapOf, insertedOf, floorOf, deletedOf, topTableBytes, topCopy } from "./topk";
+import { topNew, topInit, topSwap, topCopy, topIncr, topFind, topEstimate, topError, topDecrAt, topPut, topSetTotals, topRead, topChunk, topTableBytes } from "./topk";
 
 export function topk_new(layout: i32): usize { return topNew(layout); }
 export function topk_init(t: usize, m: u32, maxBytes: f64): f64 { return topInit(t, m, maxBytes); }
 export function topk_table_bytes(m: u32): f64 { return <f64>topTableBytes(m); }
-export function topk_swap(a: usize, b: usize): void { topSwap(a, b); }
-export function topk_copy(dst: usize, src: usize): void { topCopy(dst, src); }
-export function topk_capacity(t: usize): u32 { return topCapOf(t); }
-export function topk_inserted(t: usize): f64 { return insertedOf(t); }
-export function topk_deleted(t: usize): f64 { return deletedOf(t); }
-export function topk_floor(t: usize): f64 { return floorOf(t); }
-export function topk_set_totals(t: usize, inserted: f64, deleted: f64, floor: f64): void { topSetTotals(t, inserted, deleted, floor); }
-export function topk_int_incr(t: usize, key: f64, by: f64): f64 {
-  if (!isSafe(key)) return ERR_KEY;
-  return topIncr<i64>(t, <i64>key, 0, 0, by);
+/** Swaps two summaries' headers (`swap`), or copies `src` into `dst`. */
+export function topk_move(dst: usize, src: usize, swap: bool): void {
+  if (swap) topSwap(dst, src);
+  else topCopy(dst, src);
 }
-export function topk_str_incr(t: usize, ptr: usize, len: u32, by: f64): f64 { return topIncr<u64>(t, <i64>packKey(ptr, len), ptr, len, by); }
-export function topk_short_incr(t: usize, lo: u32, hi: u32, by: f64): f64 { return topIncr<u64>(t, <i64>shortKey(lo, hi), 0, 0, by); }
-export function topk_int_get(t: usize, key: f64): f64 { return isSafe(key) ? topGet<i64>(t, <i64>key, 0, 0) : 0; }
-export function topk_str_get(t: usize, ptr: usize, len: u32): f64 { return topGet<u64>(t, <i64>packKey(ptr, len), ptr, len); }
-export function topk_short_get(t: usize, lo: u32, hi: u32): f64 { return topGet<u64>(t, <i64>shortKey(lo, hi), 0, 0); }
-export function topk_int_find(t: usize, key: f64): usize { return isSafe(key) ? topFind<i64>(t, <i64>key, 0, 0) : 0; }
-export function topk_str_find(t: usize, ptr: usize, len: u32): usize { return topFind<u64>(t, <i64>packKey(ptr, len), ptr, len); }
-export function topk_estimate(t: usize, s: usize): f64 { return topEstimate(t, s); }
-export function topk_error(t: usize, s: usize): f64 { return topError(t, s); }
+export function topk_set_totals(t: usize, inserted: f64, deleted: f64, floor: f64): void { topSetTotals(t, inserted, deleted, floor); }
+
+/** TOPK_FIND: the key's slot address (0: not tracked), its estimate and error into the result block. */
+// @ts-ignore: decorator
+@inline function topFound(t: usize, s: usize): f64 {
+  if (s != 0) {
+    putResult(R_TOPK_ESTIMATE, topEstimate(t, s));
+    putResult(R_TOPK_ERROR, topError(t, s));
+  }
+  return <f64>s;
+}
+
+/** An integer key: `op` TOPK_INCR (by `a`), TOPK_FIND, or TOPK_PUT (estimate `a`, error `b`). */
+export function topk_int(t: usize, op: i32, key: f64, a: f64, b: f64): f64 {
+  if (op == TOPK_INCR) {
+    if (!isSafe(key)) return ERR_KEY;
+    return topIncr<i64>(t, <i64>key, 0, 0, a);
+  }
+  if (op == TOPK_FIND) return isSafe(key) ? topFound(t, topFind<i64>(t, <i64>key, 0, 0)) : 0;
+  return topPut<i64>(t, <i64>key, 0, 0, a, b);
+}
+/** A string key as bytes in scratch: the ops of topk_int. */
+export function topk_str(t: usize, op: i32, ptr: usize, len: u32, a: f64, b: f64): f64 {
+  const k = <i64>packKey(ptr, len);
+  if (op == TOPK_INCR) return topIncr<u64>(t, k, ptr, len, a);
+  if (op == TOPK_FIND) return topFound(t, topFind<u64>(t, k, ptr, len));
+  return topPut<u64>(t, k, ptr, len, a, b);
+}
+/** A string key in its inline form: TOPK_INCR or TOPK_FIND. */
+export function topk_short(t: usize, op: i32, lo: u32, hi: u32, a: f64): f64 {
+  const k = <i64>shortKey(lo, hi);
+  if (op == TOPK_INCR) return topIncr<u64>(t, k, 0, 0, a);
+  return topFound(t, topFind<u64>(t, k, 0, 0));
+}
 export function topk_decr_at(t: usize, s: usize, by: f64): f64 {
   return layoutOf(t) == INT64 ? topDecrAt<i64>(t, s, by) : topDecrAt<u64>(t, s, by);
 }
-export function topk_int_put(t: usize, key: f64, est: f64, err: f64): f64 { return topPut<i64>(t, <i64>key, 0, 0, est, err); }
-export function topk_str_put(t: usize, ptr: usize, len: u32, est: f64, err: f64): f64 { return topPut<u64>(t, <i64>packKey(ptr, len), ptr, len, est, err); }
+/** Refs of the entries from slot `cursor` on (R_CHUNK_COUNT of them); the next cursor. */
 export function topk_read(t: usize, cursor: u32): u32 {
-  return layoutOf(t) == INT64 ? topRead<i64>(t, cursor) : topRead<u64>(t, cursor);
+  const next = layoutOf(t) == INT64 ? topRead<i64>(t, cursor) : topRead<u64>(t, cursor);
+  putResult(R_CHUNK_COUNT, <f64>topChunk);
+  return next;
 }
-export function topk_chunk(): u32 { return topChunk; }

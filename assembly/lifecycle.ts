@@ -12,20 +12,18 @@ import {
   arenaOf, setArena, arenaUsedOf, setArenaUsed, arenaCapOf, setArenaCap, garbageOf, setGarbage, touch, countRebuild,
   setItems, setTombstones, setTable, setGroups, setTotal,
 } from "./header";
-import { INT32, INT64, STR32, STR64, strideOf } from "./layout";
+import { INT32, INT64, STR32, STR64, slotBytes, groupBytes } from "./layout";
 import { resetTable, moveEntries, nextFull, slotAddr, EMPTY_GROUP } from "./table";
-import { blockAlloc, blockFree, blockBytes, blockCost, ensureMemory, memoryEnd, align, setOwnMaxPages } from "./heap";
+import { blockAlloc, blockFree, blockBytes, blockCost, ensureMemory, memoryEnd, align, setOwnMaxPages, putResult } from "./heap";
+import { MAX_ARENA_BYTES, R_REFUSED_BYTES } from "./abi";
 import { recordSize, copyKey } from "./arena";
 import { isArenaKey, arenaKey } from "./keys";
 import { ERR_MEMORY } from "./ops";
 import { firstSeed } from "./hash";
 
-/** The bytes a table would have held after the last resize refused for its budget. */
-export let refusedBytes: f64 = 0;
-
-/** ERR_MEMORY, noting what the refused change needed. */
+/** ERR_MEMORY, noting in R_REFUSED_BYTES the bytes the table would have held. */
 function refuse(bytes: f64): f64 {
-  refusedBytes = bytes;
+  putResult(R_REFUSED_BYTES, bytes);
   return ERR_MEMORY;
 }
 
@@ -44,7 +42,7 @@ function noSlots(t: usize): void {
 
 /** Bytes of the table's slot block (0 while it has none). */
 export function slotBytesHeld(t: usize): u64 {
-  return hasSlots(t) ? <u64>groupsOf(t) * strideOf(layoutOf(t)) : 0;
+  return hasSlots(t) ? <u64>groupsOf(t) * groupBytes(slotBytes(layoutOf(t))) : 0;
 }
 
 /** The heap bytes a pooled table holds: its header, groups and arena blocks. */
@@ -96,14 +94,14 @@ export function headerFree(t: usize): void {
  * nothing when the result would hold more than `maxBytes`.
  */
 export function tableResize(t: usize, layout: i32, groups: u32, maxBytes: f64): f64 {
-  const bytes = <usize>groups * strideOf(layout);
+  const bytes = <usize>groups * groupBytes(slotBytes(layout));
   const oldTable = tableOf(t);
   const hadSlots = hasSlots(t);
   const after = heldBytes(t) - (hadSlots ? <f64>blockBytes(oldTable) : 0) + <f64>blockCost(bytes);
   if (after > maxBytes) return refuse(after);
   const at = blockAlloc(bytes);
   // EMPTY is 0: a zeroed block is an empty table.
-  for (let g: usize = 0; g < groups; g++) v128.store(at + g * strideOf(layout), i8x16.splat(0));
+  for (let g: usize = 0; g < groups; g++) v128.store(at + g * groupBytes(slotBytes(layout)), i8x16.splat(0));
   const oldLayout = layoutOf(t);
   const oldGroups = groupsOf(t);
   const items = itemsOf(t);
@@ -137,7 +135,7 @@ export function tableResize(t: usize, layout: i32, groups: u32, maxBytes: f64): 
 export function arenaGrow(t: usize, need: u32, maxBytes: f64): f64 {
   const used = arenaUsedOf(t);
   const want = <u64>used + <u64>need;
-  if (want > 0xffff0000) return refuse(<f64>want);
+  if (want > MAX_ARENA_BYTES) return refuse(<f64>want);
   if (modeOf(t) == MODE_OWN) {
     if (!ensureMemory(<u64>arenaOf(t) + want, true)) return refuse(<f64>(<u64>arenaOf(t) + want));
     setArenaCap(t, <u32>(memoryEnd() - <u64>arenaOf(t)));
@@ -147,7 +145,7 @@ export function arenaGrow(t: usize, need: u32, maxBytes: f64): f64 {
   const oldCost = old == 0 ? <f64>0 : <f64>blockBytes(old);
   const cap = <u64>arenaCapOf(t);
   let size = max<u64>(want, max<u64>(cap + (cap >> 1), 64));
-  if (size > 0xffff0000) size = want;
+  if (size > MAX_ARENA_BYTES) size = want;
   const base = heldBytes(t) - oldCost;
   if (base + <f64>blockCost(<usize>size) > maxBytes) {
     size = want;
@@ -178,7 +176,7 @@ export function arenaCompact(t: usize, room: u32, maxBytes: f64): f64 {
   const old = arenaOf(t);
   if (old == 0) return 0;
   const base = heldBytes(t) - <f64>blockBytes(old);
-  if (<u64>live + <u64>room > 0xffff0000) return refuse(<f64>live + <f64>room);
+  if (<u64>live + <u64>room > MAX_ARENA_BYTES) return refuse(<f64>live + <f64>room);
   const size = max<u32>(live + room, 16);
   if (base + <f64>blockCost(size) > maxBytes) return refuse(base + <f64>blockCost(size));
   const at = blockAlloc(size);
@@ -212,7 +210,7 @@ function ownHeader(): usize {
 
 /** Bytes an own instance needs for `groups` groups of `layout` and `arenaBytes` of keys. */
 export function ownBytesNeeded(layout: i32, groups: u32, arenaBytes: u32): f64 {
-  return <f64>(ownHeader() + 64) + <f64>groups * <f64>strideOf(layout) + <f64>arenaBytes;
+  return <f64>(ownHeader() + 64) + <f64>groups * <f64>groupBytes(slotBytes(layout)) + <f64>arenaBytes;
 }
 
 /**
@@ -224,8 +222,8 @@ export function ownInit(layout: i32, groups: u32, seedLo: u32, seedHi: u32, aren
   setOwnMaxPages(pages);
   const t = ownHeader();
   const tableAt = t + 64;
-  const arenaAt = <u64>tableAt + <u64>groups * <u64>strideOf(layout);
-  if (arenaAt > 0xffff0000 || !ensureMemory(arenaAt + <u64>arenaBytes, false)) return 0;
+  const arenaAt = <u64>tableAt + <u64>groups * <u64>groupBytes(slotBytes(layout));
+  if (arenaAt > MAX_ARENA_BYTES || !ensureMemory(arenaAt + <u64>arenaBytes, false)) return 0;
   memory.fill(t, 0, HEADER_BYTES);
   setLayout(t, layout);
   setMode(t, MODE_OWN);

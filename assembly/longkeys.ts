@@ -12,7 +12,8 @@
 //      says where the record's bytes go (after arena_grow when they do not
 //      fit), JS writes them there, and longInsert claims a slot for them.
 
-import { scratch } from "./heap";
+import { scratch, result } from "./heap";
+import { MAX_CANDIDATES, R_CANDIDATES_AT } from "./abi";
 import { sipBegin, sipRun, hashBytes } from "./hash";
 import { claimSlot, RESEEDED, slotAt, listCandidates } from "./table";
 import { fitsRecord, commitRecord, nextKeyPtr } from "./arena";
@@ -20,9 +21,11 @@ import { seedOf, touch, addTotal } from "./header";
 import { arenaKey } from "./keys";
 import { ERR_GROW, ERR_ARENA, ERR_WIDEN } from "./ops";
 
+/** The candidates' slot indexes (u32), in the result block for JS to read. */
 // @ts-ignore: decorator
-@inline const MAX_CANDIDATES: u32 = 64;
-const candidates: usize = memory.data(MAX_CANDIDATES * 4);
+@inline function candidates(): usize {
+  return result + R_CANDIDATES_AT;
+}
 
 let longLen: u32 = 0;
 let longHash: u64 = 0;
@@ -48,11 +51,7 @@ export function longFinish(n: u32): void {
  * 7-bit tag on one probe run of a table at most 7/8 full.
  */
 export function longCandidates<C>(t: usize): u32 {
-  return listCandidates<C>(t, longHash, longLen, candidates, MAX_CANDIDATES);
-}
-
-export function candidateAt(j: u32): u32 {
-  return load<u32>(candidates + (<usize>j << 2));
+  return listCandidates<C>(t, longHash, longLen, candidates(), MAX_CANDIDATES);
 }
 
 /** Inserts the streamed key, whose bytes JS wrote at arena_reserve(len), with count `n`. */

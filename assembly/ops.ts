@@ -5,53 +5,22 @@
 
 import { hashInt } from "./hash";
 import { scratch } from "./heap";
-import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
+import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, slotSize, nextFull } from "./table";
+import { groupBytes } from "./layout";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
   itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN, tableOf, addTotal,
 } from "./header";
 
-/** The table is full: rebuild it larger and retry. */
-// @ts-ignore: decorator
-@inline export const ERR_GROW: f64 = -1;
-/** A key or count does not fit a narrow slot: rebuild wide and retry. */
-// @ts-ignore: decorator
-@inline export const ERR_WIDEN: f64 = -2;
-/** The count would pass Number.MAX_SAFE_INTEGER. */
-// @ts-ignore: decorator
-@inline export const ERR_OVERFLOW: f64 = -3;
-/** An integer key that is not a safe integer. */
-// @ts-ignore: decorator
-@inline export const ERR_KEY: f64 = -4;
-/** A step or count that is not a safe integer (or a negative count). */
-// @ts-ignore: decorator
-@inline export const ERR_STEP: f64 = -5;
-/** No memory: the maxBytes budget, or the engine refused. */
-// @ts-ignore: decorator
-@inline export const ERR_MEMORY: f64 = -6;
-/** Not an error: the key was deleted, and the table asks to be rebuilt smaller. */
-// @ts-ignore: decorator
-@inline export const DONE_REBUILD: f64 = -7;
-/** The key's record does not fit the arena: grow it (arena_grow) and retry. */
-// @ts-ignore: decorator
-@inline export const ERR_ARENA: f64 = -8;
-/** A record loaded into a new table repeats a key an earlier record put (records_load). */
-// @ts-ignore: decorator
-@inline export const ERR_DUPLICATE: f64 = -9;
+import { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_REBUILD, ERR_ARENA, ERR_DUPLICATE, KEEP_TABLE_BYTES } from "./abi";
+export { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_REBUILD, ERR_ARENA, ERR_DUPLICATE, KEEP_TABLE_BYTES } from "./abi";
 
 // @ts-ignore: decorator
 @inline export const MAX_SAFE: f64 = 9007199254740991;
 // @ts-ignore: decorator
 @inline const U32_MAX: f64 = 4294967295;
 
-/**
- * A table of at most this many bytes of slots is not shrunk while it holds
- * entries: shrinking saves little, and the next insertions would grow it back.
- * 16 KiB is ~1,800 int entries' worth of slots.
- */
-// @ts-ignore: decorator
-@inline export const KEEP_TABLE_BYTES: u64 = 16384;
 
 // @ts-ignore: decorator
 @inline export function isSafe(x: f64): bool {
@@ -75,7 +44,7 @@ export function rebuildAdvised<K, C>(t: usize): bool {
   if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return true;
   const items = itemsOf(t);
   if (items == 0) return groupsOf(t) > 1 || modeOf(t) == MODE_OWN;
-  if (<u64>groupsOf(t) * strideFor<K, C>() <= KEEP_TABLE_BYTES) return false;
+  if (<u64>groupsOf(t) * groupBytes(slotSize<K, C>()) <= KEEP_TABLE_BYTES) return false;
   return (<u64>items << 4) < <u64>capacityOf(t);
 }
 

@@ -27,7 +27,6 @@ import { incr, insertNew, isSafe, MAX_SAFE, ERR_OVERFLOW, ERR_WIDEN, ERR_KEY, DO
 @inline const MAX_INT_RECORD: usize = 2 * MAX_VARINT;
 
 /** Records and bytes written by the last writeRecords call; where applyRecords stopped. */
-export let recordsWritten: u32 = 0;
 export let recordBytes: u32 = 0;
 export let recordStop: u32 = 0;
 
@@ -73,7 +72,7 @@ let varintValue: u64 = 0;
 
 /**
  * Records of the live entries from slot `cursor` on, into scratch, as many as
- * surely fit. Returns the next cursor; chunkBytes says how many bytes were
+ * surely fit. Returns the next cursor; recordBytes says how many bytes were
  * written. A string key too long to fit the scratch alone is left for JS
  * (nothing written, the cursor on it).
  */
@@ -81,7 +80,6 @@ export function writeRecords<K, C>(t: usize, cursor: u32): u32 {
   const cap = capacityOf(t);
   const end = scratch + SCRATCH_BYTES;
   let p = scratch;
-  let n: u32 = 0;
   let i = nextFull(t, cursor);
   while (i < cap) {
     const s = slotAt<K, C>(t, i);
@@ -97,10 +95,8 @@ export function writeRecords<K, C>(t: usize, cursor: u32): u32 {
       p += len;
     }
     p = putVarint(p, count);
-    n++;
     i = nextFull(t, i + 1);
   }
-  recordsWritten = n;
   recordBytes = <u32>(p - scratch);
   return i;
 }

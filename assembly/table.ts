@@ -39,7 +39,7 @@ import {
   tableOf, groupsOf, capacityOf, itemsOf, setItems, tombstonesOf, setTombstones,
   seedOf, setSeed, arenaOf, layoutOf, setTable, setGroups, setTotal,
 } from "./header";
-import { strideOf } from "./layout";
+import { slotBytes, groupBytes } from "./layout";
 
 /**
  * The table of a header that holds no slots: one group of EMPTY control
@@ -73,11 +73,6 @@ export const EMPTY_GROUP: usize = memory.data(16, 16);
   return tableOf(t) == EMPTY_GROUP ? 0 : maxLoad(capacityOf(t)) - itemsOf(t) - tombstonesOf(t);
 }
 
-/** Bytes of a table of `nGroups` groups of slots of `slotBytes`. */
-export function tableBytes(nGroups: u32, slotBytes: u32): u64 {
-  return <u64>nGroups * (16 + 16 * <u64>slotBytes);
-}
-
 /** Points `t` at an empty table of `nGroups` groups at `at` (zeroed by the caller). */
 export function resetTable(t: usize, at: usize, nGroups: u32): void {
   setTable(t, at);
@@ -88,7 +83,7 @@ export function resetTable(t: usize, at: usize, nGroups: u32): void {
 
 /** Forgets every entry in place: control bytes back to EMPTY. */
 export function clearTable(t: usize): void {
-  const stride = strideOf(layoutOf(t));
+  const stride = groupBytes(slotBytes(layoutOf(t)));
   const n = groupsOf(t);
   let g = tableOf(t);
   for (let i: u32 = 0; i < n; i++, g += stride) v128.store(g, i8x16.splat(<i8>EMPTY));
@@ -103,13 +98,8 @@ export function clearTable(t: usize): void {
 }
 
 // @ts-ignore: decorator
-@inline export function strideFor<K, C>(): usize {
-  return 16 + 16 * slotSize<K, C>();
-}
-
-// @ts-ignore: decorator
 @inline function groupAt<K, C>(t: usize, g: u32): usize {
-  return tableOf(t) + <usize>g * strideFor<K, C>();
+  return tableOf(t) + <usize>g * groupBytes(slotSize<K, C>());
 }
 
 /** Address of slot i. */
@@ -120,8 +110,8 @@ export function clearTable(t: usize): void {
 
 /** Address of slot i in a table of `layout` (for callers that are not generic). */
 export function slotAddr(t: usize, i: u32, layout: i32): usize {
-  const size = (strideOf(layout) - 16) >> 4;
-  return tableOf(t) + <usize>(i >> GROUP_SHIFT) * strideOf(layout) + 16 + <usize>(i & 15) * size;
+  const size = <usize>slotBytes(layout);
+  return tableOf(t) + <usize>(i >> GROUP_SHIFT) * groupBytes(size) + 16 + <usize>(i & 15) * size;
 }
 
 /** Address of slot i's control byte. */
@@ -138,6 +128,18 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 // @ts-ignore: decorator
 @inline export function homeGroup(h: u64, groups: u32): u32 {
   return <u32>(((h >> 32) * <u64>groups) >> 32);
+}
+
+/**
+ * The group after `g` on a probe sequence (hashbrown's ProbeSeq::move_next,
+ * linear here): the next one, wrapping to group 0 at the end. Every probe
+ * loop (findSlot, listCandidates, findFree) starts at homeGroup and moves
+ * with this; it ends at a group with an EMPTY byte, which the 7/8 bound
+ * guarantees exists.
+ */
+// @ts-ignore: decorator
+@inline function nextGroup(g: u32, groups: u32): u32 {
+  return g + 1 == groups ? 0 : g + 1;
 }
 
 // @ts-ignore: decorator
@@ -186,7 +188,7 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
   const tag = tagOf(h);
   let g = homeGroup(h, groups);
   while (true) {
-    const group = base + <usize>g * strideFor<K, C>();
+    const group = base + <usize>g * groupBytes(slotSize<K, C>());
     let m = matchTag(group, tag);
     while (m != 0) {
       const s = group + 16 + <usize>ctz(m) * slotSize<K, C>();
@@ -194,8 +196,7 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return 0;
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
@@ -203,8 +204,8 @@ export function slotAddr(t: usize, i: u32, layout: i32): usize {
 // @ts-ignore: decorator
 @inline export function slotIndex<K, C>(t: usize, s: usize): u32 {
   const off = s - tableOf(t);
-  const g = <u32>(off / strideFor<K, C>());
-  return (g << GROUP_SHIFT) + <u32>((off - <usize>g * strideFor<K, C>() - 16) / slotSize<K, C>());
+  const g = <u32>(off / groupBytes(slotSize<K, C>()));
+  return (g << GROUP_SHIFT) + <u32>((off - <usize>g * groupBytes(slotSize<K, C>()) - 16) / slotSize<K, C>());
 }
 
 /** Index of the slot holding the key (as keyMatches takes it), or -1. */
@@ -234,8 +235,7 @@ export function listCandidates<C>(t: usize, h: u64, len: u32, out: usize, max: u
       m &= m - 1;
     }
     if (matchEmpty(group) != 0) return n;
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
@@ -246,8 +246,7 @@ function findFree<K, C>(t: usize, h: u64): u32 {
   while (true) {
     const m = matchFree(groupAt<K, C>(t, g));
     if (m != 0) return (g << GROUP_SHIFT) + ctz(m);
-    g++;
-    if (g == groups) g = 0;
+    g = nextGroup(g, groups);
   }
 }
 
@@ -384,7 +383,7 @@ export function rehashInPlace<K, C>(t: usize): void {
 export function nextFull(t: usize, from: u32): u32 {
   const cap = capacityOf(t);
   const base = tableOf(t);
-  const stride = strideOf(layoutOf(t));
+  const stride = groupBytes(slotBytes(layoutOf(t)));
   let i = from;
   // Finish the group `from` is in, then skip whole groups.
   while (i < cap && (i & 15) != 0) {
@@ -429,7 +428,7 @@ export function measureProbes<K, C>(t: usize): void {
  */
 export function moveEntries<K1, C1, K2, C2>(t: usize, from: usize, fromGroups: u32): void {
   // hashOfSlot reads through `t` only for the seed and the arena, which stay.
-  const stride = strideFor<K1, C1>();
+  const stride = groupBytes(slotSize<K1, C1>());
   let group = from;
   for (let g: u32 = 0; g < fromGroups; g++, group += stride) {
     let m = matchFull(group);

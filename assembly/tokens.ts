@@ -21,7 +21,7 @@
 // If the table refuses a token while a segment is flushed (grow, widen,
 // maxBytes, overflow), the pass stops: JS rebuilds the table, moves the piece
 // and the tally to the new instance and finishes the flush there
-// (flushTally), then goes on with the rest of the piece; or, when the error is
+// (flush), then goes on with the rest of the piece; or, when the error is
 // final, takes back what the segment had put (undoTally: a negative step
 // never fails). Either way the tokens counted are a prefix of the input,
 // which is what the JS side's undo replays.
@@ -64,8 +64,8 @@ import { utf8BlockError, incomplete, utf8FirstError } from "./utf8";
 import { isTopK, topIncr } from "./topk";
 
 /** The piece is not UTF-8: tokenErrAt is the offset of the first bad byte. */
-// @ts-ignore: decorator
-@inline export const ERR_UTF8: f64 = -16;
+export { ERR_UTF8 } from "./abi";
+import { ERR_UTF8 } from "./abi";
 
 export let tokensDone: f64 = 0;
 /** Offset in scratch of the bad byte, or where to go on after an interrupted flush. */
@@ -211,11 +211,6 @@ function lowerTail(base: usize, rem: u32, l0: v128, l1: v128, l2: v128, l3: v128
   }
 }
 
-/** The first token of a new segment (the tally is empty: it fits). */
-function tallyFirst(p: usize, len: u32): void {
-  tallyAdd(p, len);
-}
-
 /**
  * Whether the window of `rem` bytes at `base` (after the block `prev`) breaks
  * UTF-8. A loop over its four blocks, so the check is compiled once (it runs
@@ -350,7 +345,8 @@ export function countTokens(table: usize, n: u32, by: f64, final: bool, lower: b
         done += tallied;
         budget -= tallied;
         tallied = 0;
-        tallyFirst(tokStart, len);
+        // The first token of a new segment: the tally is empty, it fits.
+        tallyAdd(tokStart, len);
       }
       tallied++;
       if (tallied >= budget) {

@@ -35,7 +35,7 @@
 
 import { scratch, blockAlloc, blockCost } from "./heap";
 import { MODE_POOLED, tableOf, groupsOf, itemsOf, setItems, tombstonesOf, setTombstones, seedOf, touch, setLayout, setMode, setSeed, setTable, setGroups, capacityOf, layoutOf, arenaOf, arenaUsedOf, setArenaUsed, garbageOf, setGarbage } from "./header";
-import { STR64, strideOf } from "./layout";
+import { STR64, slotBytes, groupBytes } from "./layout";
 import { findSlot, claimSlot, RESEEDED, erase, slotAt, slotIndex, rehashInPlace, resetTable, nextFull, slotAddr, isStr, EMPTY_GROUP, growthLeftOf } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, NOT_INLINE, arenaKey } from "./keys";
@@ -43,33 +43,27 @@ import { hashInt, firstSeed } from "./hash";
 import { keyAddr, keyLength } from "./entries";
 import { ERR_ARENA, ERR_OVERFLOW, ERR_MEMORY, MAX_SAFE } from "./ops";
 
-// @ts-ignore: decorator
-@inline export const TOPK_HEADER_BYTES: u32 = 92;
+import { TOPK_HEADER_BYTES, TOPK_H_CAPACITY, TOPK_H_HEAP, TOPK_H_INSERTED, TOPK_H_FLOOR, TOPK_H_DELETED, H_KIND, H_VERSION, ERR_DUPLICATE, ERR_BELOW, SCRATCH_BYTES } from "./abi";
+export { TOPK_HEADER_BYTES, ERR_DUPLICATE, ERR_BELOW } from "./abi";
 // @ts-ignore: decorator
 @inline const HEAP_ENTRY: usize = 24;
-/** A key to insert is already tracked (a snapshot listing a key twice). */
-// @ts-ignore: decorator
-@inline export const ERR_DUPLICATE: f64 = -9;
-/** A decrement beyond what the key's estimate allows. */
-// @ts-ignore: decorator
-@inline export const ERR_BELOW: f64 = -10;
 
 // @ts-ignore: decorator
-@inline export function topCapOf(t: usize): u32 { return load<u32>(t, 60); }
+@inline export function topCapOf(t: usize): u32 { return load<u32>(t, TOPK_H_CAPACITY); }
 // @ts-ignore: decorator
-@inline function heapOf(t: usize): usize { return <usize>load<u32>(t, 64); }
+@inline function heapOf(t: usize): usize { return <usize>load<u32>(t, TOPK_H_HEAP); }
 // @ts-ignore: decorator
-@inline export function insertedOf(t: usize): f64 { return load<f64>(t, 68); }
+@inline export function insertedOf(t: usize): f64 { return load<f64>(t, TOPK_H_INSERTED); }
 // @ts-ignore: decorator
-@inline export function setInserted(t: usize, v: f64): void { store<f64>(t, v, 68); }
+@inline export function setInserted(t: usize, v: f64): void { store<f64>(t, v, TOPK_H_INSERTED); }
 // @ts-ignore: decorator
-@inline export function floorOf(t: usize): f64 { return load<f64>(t, 76); }
+@inline export function floorOf(t: usize): f64 { return load<f64>(t, TOPK_H_FLOOR); }
 // @ts-ignore: decorator
-@inline export function setFloor(t: usize, v: f64): void { store<f64>(t, v, 76); }
+@inline export function setFloor(t: usize, v: f64): void { store<f64>(t, v, TOPK_H_FLOOR); }
 // @ts-ignore: decorator
-@inline export function deletedOf(t: usize): f64 { return load<f64>(t, 84); }
+@inline export function deletedOf(t: usize): f64 { return load<f64>(t, TOPK_H_DELETED); }
 // @ts-ignore: decorator
-@inline export function setDeleted(t: usize, v: f64): void { store<f64>(t, v, 84); }
+@inline export function setDeleted(t: usize, v: f64): void { store<f64>(t, v, TOPK_H_DELETED); }
 
 // @ts-ignore: decorator
 @inline function entryAt(t: usize, i: u32): usize { return heapOf(t) + <usize>i * HEAP_ENTRY; }
@@ -85,7 +79,7 @@ export function topGroups(m: u32): u32 {
 
 /** Bytes of the table block of a summary of m keys: the groups, then the heap. */
 export function topTableBytes(m: u32): usize {
-  return <usize>topGroups(m) * strideOf(STR64) + <usize>m * HEAP_ENTRY;
+  return <usize>topGroups(m) * groupBytes(slotBytes(STR64)) + <usize>m * HEAP_ENTRY;
 }
 
 /** A new summary's header, with no table yet (topInit makes it). Traps when the engine refuses memory. */
@@ -97,14 +91,14 @@ export function topNew(layout: i32): usize {
   setSeed(t, firstSeed());
   setTable(t, EMPTY_GROUP);
   setGroups(t, 1);
-  store<u8>(t, 1, 50);
+  store<u8>(t, 1, H_KIND);
   return t;
 }
 
 /** Whether the header at `t` is a summary's (tokens.ts flushes into it with topIncr). */
 // @ts-ignore: decorator
 @inline export function isTopK(t: usize): bool {
-  return load<u8>(t, 50) == 1;
+  return load<u8>(t, H_KIND) == 1;
 }
 
 /**
@@ -145,11 +139,11 @@ export function topInit(t: usize, m: u32, maxBytes: f64): f64 {
   if (<f64>blockCost(TOPK_HEADER_BYTES) + <f64>blockCost(bytes) > maxBytes) return ERR_MEMORY;
   const at = blockAlloc(bytes);
   const groups = topGroups(m);
-  const stride = strideOf(STR64);
+  const stride = groupBytes(slotBytes(STR64));
   for (let g: usize = 0; g < <usize>groups; g++) v128.store(at + g * stride, i8x16.splat(0));
   resetTable(t, at, groups);
-  store<u32>(t, m, 60);
-  store<u32>(t, <u32>(at + <usize>groups * stride), 64);
+  store<u32>(t, m, TOPK_H_CAPACITY);
+  store<u32>(t, <u32>(at + <usize>groups * stride), TOPK_H_HEAP);
   setInserted(t, 0);
   setFloor(t, 0);
   setDeleted(t, 0);
@@ -160,7 +154,7 @@ export function topInit(t: usize, m: u32, maxBytes: f64): f64 {
 /** Swaps everything but the version of two summaries' headers (an atomic merge builds into a new one). */
 export function topSwap(a: usize, b: usize): void {
   for (let off: usize = 0; off < TOPK_HEADER_BYTES; off += 4) {
-    if (off == 36) continue;
+    if (off == H_VERSION) continue;
     const x = load<u32>(a + off);
     store<u32>(a + off, load<u32>(b + off));
     store<u32>(b + off, x);
@@ -391,7 +385,7 @@ export let topChunk: u32 = 0;
 /** References of the entries from slot `cursor` on, as many as fit the scratch; the next cursor. */
 export function topRead<K>(t: usize, cursor: u32): u32 {
   const cap = capacityOf(t);
-  const per = <u32>(32768 / TOP_REF_BYTES);
+  const per = <u32>(SCRATCH_BYTES / TOP_REF_BYTES);
   const layout = layoutOf(t);
   let n: u32 = 0;
   let i = tableOf(t) == EMPTY_GROUP ? cap : nextFull(t, cursor);

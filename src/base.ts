@@ -10,6 +10,7 @@ import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
 import { mergeTable } from './merge.js';
 import { writeSnapshot } from './snapshot.js';
 import { compareKeys } from './key-order.js';
+import { GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_LAYOUT, H_REBUILDS, H_SEED, H_TOMBSTONES, H_VERSION, KEEP_TABLE_BYTES, MARK_NEXT_SEED, MARK_REBUILD, MARK_SEED, MARK_VERSION, MAX_ARENA_BYTES, R_ARENA_NEED, R_CAPACITY_SLOTS, R_CHUNK_COUNT, R_HELD_BYTES, R_PROBE_MAX, R_PROBE_SUM, R_REFUSED_BYTES, R_TABLE_BYTES, SLOT_BYTES_INT32, SLOT_BYTES_INT64, SLOT_BYTES_STR32, SLOT_BYTES_STR64, STATS_ADVICE, STATS_PROBES, STATS_TOTAL } from './abi.js';
 
 /** Operations the slow path (settle) can run again after a rebuild. */
 export const OP_GET = 0;
@@ -43,8 +44,7 @@ const MAX_LOAD = 7 / 8;
 const FAST_GROWTH_LOAD = 0.22;
 const FAST_GROWTH_MIN = 8;
 const FAST_GROWTH_MAX = 4096;
-const GROUP = 16;
-const SLOT_BYTES = [8, 16, 12, 16] as const;
+const SLOT_BYTES = [SLOT_BYTES_INT32, SLOT_BYTES_INT64, SLOT_BYTES_STR32, SLOT_BYTES_STR64] as const;
 
 /**
  * A table whose slots and keys would pass this many bytes moves out of its
@@ -58,15 +58,12 @@ const SLOT_BYTES = [8, 16, 12, 16] as const;
  */
 const OWN_BYTES = 1 << 20;
 
-/** Slot bytes a table keeps while it holds entries (KEEP_TABLE_BYTES in assembly/ops.ts). */
-const KEEP_TABLE_BYTES = 16384;
-
 function groupsFor(entries: number, load: number): number {
   return Math.max(1, Math.ceil(entries / load / GROUP));
 }
 
 function tableBytesFor(layout: number, groups: number): number {
-  return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
+  return groups * GROUP * (1 + SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
 }
 
 /**
@@ -137,11 +134,11 @@ function maxCount(c: Core, t: number): number {
       c.ex.top_free();
     }
   }
-  const cap = c.ex.walk_slots(t);
+  const cap = c.h32(t, H_GROUPS) * GROUP;
   let top = 0;
   for (let cursor = 0; cursor < cap;) {
     cursor = c.ex.read_refs(t, cursor);
-    const n = c.ex.chunk_count();
+    const n = c.result(R_CHUNK_COUNT);
     const f64 = c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64;
     for (let j = 0; j < n; j++) top = Math.max(top, f64[2 * j + 1]!);
   }
@@ -284,7 +281,7 @@ export abstract class CounterMapBase<K> {
    */
   protected _abandon(): void {
     const c = this._c;
-    if (c === null || c.ex.size(this._t) !== 0) return;
+    if (c === null || c.h32(this._t, H_ITEMS) !== 0) return;
     this.clear();
     const pool = this._c as Pool;
     const t = this._t;
@@ -307,9 +304,9 @@ export abstract class CounterMapBase<K> {
     const c = this._c;
     const t = this._t;
     const ex = c.ex;
-    const items = ex.size(t);
-    const oldGroups = ex.capacity_slots(t) / GROUP;
-    let layout = ex.layout_id(t);
+    const items = c.h32(t, H_ITEMS);
+    const oldGroups = c.stat(t, R_CAPACITY_SLOTS) / GROUP;
+    let layout = c.view()[t + H_LAYOUT]!;
     let groups: number;
     switch (why) {
       case 'create': groups = groupsFor(Math.max(1, need), MAX_LOAD); break;
@@ -326,7 +323,7 @@ export abstract class CounterMapBase<K> {
       case 'shrink': groups = items === 0 ? 0 : groupsFor(items, REBUILD_LOAD); break;
       default: groups = Math.max(oldGroups, 1);
     }
-    const live = ex.arena_bytes(t) - ex.arena_garbage(t);
+    const live = c.h32(t, H_ARENA_USED) - c.h32(t, H_GARBAGE);
     const arenaBytes = why === 'arena' ? live + need : live;
     const bytes = tableBytesFor(layout, groups) + arenaBytes;
     const own = c instanceof Own;
@@ -337,7 +334,7 @@ export abstract class CounterMapBase<K> {
         // place, unless the budget stops it and erased keys can make room.
         const r = ex.arena_grow(t, need, max);
         c.recount();
-        if (r !== ERR_MEMORY || ex.arena_garbage(t) === 0) return this._check(r, c);
+        if (r !== ERR_MEMORY || c.h32(t, H_GARBAGE) === 0) return this._check(r, c);
       }
       // After a move for arena room, more room to append (amortized growth).
       this._moveToOwn(layout, groups, arenaBytes, why === 'arena' ? arenaBytes >> 3 : 0);
@@ -349,7 +346,7 @@ export abstract class CounterMapBase<K> {
     }
     try {
       let r = this._resizeInPool(why, layout, groups, oldGroups, need);
-      if (r === ERR_MEMORY && why !== 'compact' && ex.arena_garbage(t) > 0) {
+      if (r === ERR_MEMORY && why !== 'compact' && c.h32(t, H_GARBAGE) > 0) {
         // At the budget, erased keys' records are what can make room.
         this._check(ex.arena_compact(t, why === 'arena' ? need : 0, max), c);
         r = this._resizeInPool(why, layout, groups, oldGroups, need);
@@ -357,7 +354,7 @@ export abstract class CounterMapBase<K> {
       this._check(r, c);
       if (why === 'shrink' || why === 'compact') tablesFreed(c as Pool);
     } catch (e) {
-      if (isTrap(e)) throw memoryError(this._name, ex.held_bytes(t) + bytes, max, e);
+      if (isTrap(e)) throw memoryError(this._name, c.stat(t, R_HELD_BYTES) + bytes, max, e);
       throw e;
     }
   }
@@ -367,30 +364,30 @@ export abstract class CounterMapBase<K> {
     const ex = this._c!.ex;
     const t = this._t;
     const max = this._o.maxBytes;
-    if (why === 'arena') return ex.arena_bytes(t) + need <= ex.arena_capacity(t) ? 0 : ex.arena_grow(t, need, max);
+    if (why === 'arena') return this._c!.h32(t, H_ARENA_USED) + need <= this._c!.h32(t, H_ARENA_CAP) ? 0 : ex.arena_grow(t, need, max);
     if (why === 'compact') return ex.arena_compact(t, 0, max);
     if (groups === 0) {
       ex.table_release(t);
       return 0;
     }
-    if (groups !== oldGroups || layout !== ex.layout_id(t)) {
+    if (groups !== oldGroups || layout !== this._c!.view()[t + H_LAYOUT]!) {
       const r = ex.table_resize(t, layout, groups, max);
       if (r < 0) return r;
     }
-    const garbage = ex.arena_garbage(t);
-    if (why === 'shrink' && garbage > ex.arena_bytes(t) - garbage) return ex.arena_compact(t, 0, max);
+    const garbage = this._c!.h32(t, H_GARBAGE);
+    if (why === 'shrink' && garbage > this._c!.h32(t, H_ARENA_USED) - garbage) return ex.arena_compact(t, 0, max);
     return 0;
   }
 
   /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
   private _check(r: number, c: Core, t = this._t): void {
-    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.ex.refused_bytes(), this._held(c, t) + 1), this._o.maxBytes);
+    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.result(R_REFUSED_BYTES), this._held(c, t) + 1), this._o.maxBytes);
   }
 
   /** @internal Bytes the map holds now: its heap blocks in a pool, or its own memory. */
   private _held(c: Core | null = this._c, t = this._t): number {
     if (c === null) return 0;
-    return c instanceof Own ? c.bytes : c.ex.held_bytes(t);
+    return c instanceof Own ? c.bytes : c.stat(t, R_HELD_BYTES);
   }
 
   /** @internal Moves the table into a fresh instance of its own. */
@@ -406,12 +403,12 @@ export abstract class CounterMapBase<K> {
     const pages = (bytes: number): number => Math.ceil(own.ex.own_bytes_needed(layout, groups, bytes) / PAGE) * PAGE;
     if (slack > 0 && pages(arenaBytes + slack) <= max) arenaBytes += slack;
     const need = pages(arenaBytes);
-    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
+    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > MAX_ARENA_BYTES) throw memoryError(this._name, need, max);
     // The same seed: the entries then arrive in the new table's hash order and
     // its inserts walk memory sequentially (a new seed made every insert a
     // cache miss: 70 against 22 ns an entry at 2M int keys).
     const c0 = this._c!;
-    const ot = own.ex.own_init(layout, groups, c0.ex.seed_lo(this._t), c0.ex.seed_hi(this._t), arenaBytes, Math.floor(max / PAGE)) >>> 0;
+    const ot = own.ex.own_init(layout, groups, c0.h32(this._t, H_SEED), c0.h32(this._t, H_SEED + 4), arenaBytes, Math.floor(max / PAGE)) >>> 0;
     if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
     own.refresh();
     const c = this._c!;
@@ -426,7 +423,7 @@ export abstract class CounterMapBase<K> {
       tablesFreed(c as Pool);
     }
     own.open();
-    home.ex.count_rebuild(homeT);
+    home.ex.table_mark(homeT, MARK_REBUILD, 0, 0);
     this._c = own;
     this._t = ot;
   }
@@ -439,7 +436,7 @@ export abstract class CounterMapBase<K> {
     const max = this._o.maxBytes;
     try {
       if (groups > 0) {
-        ex.set_seed(homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
+        ex.table_mark(homeT, MARK_SEED, c.h32(this._t, H_SEED), c.h32(this._t, H_SEED + 4));
         this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
         if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
         home.refresh();
@@ -447,7 +444,7 @@ export abstract class CounterMapBase<K> {
       }
     } catch (e) {
       ex.table_release(homeT);
-      throw e instanceof RangeError ? e : memoryError(this._name, ex.held_bytes(homeT), max, e);
+      throw e instanceof RangeError ? e : memoryError(this._name, home.stat(homeT, R_HELD_BYTES), max, e);
     }
     c.close();
     this._c = home;
@@ -487,7 +484,7 @@ export abstract class CounterMapBase<K> {
           this._rebuild('widen');
           break;
         case ERR_ARENA:
-          this._rebuild('arena', this._c!.ex.arena_need());
+          this._rebuild('arena', this._c!.result(R_ARENA_NEED));
           break;
         case ERR_OVERFLOW:
           throw overflowError(key, this._run(OP_GET, key, 0), arg);
@@ -538,7 +535,7 @@ export abstract class CounterMapBase<K> {
     try {
       if (r === ERR_GROW) this._rebuild('grow');
       else if (r === ERR_WIDEN) this._rebuild('widen');
-      else if (r === ERR_ARENA) this._rebuild('arena', this._c!.ex.arena_need());
+      else if (r === ERR_ARENA) this._rebuild('arena', this._c!.result(R_ARENA_NEED));
       else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at key ${at} of the batch); the map is unchanged`) };
       else if (r === ERR_MEMORY && this._garbage() > 0) this._rebuild('compact');
       else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, this._held() + PAGE, this._o.maxBytes) };
@@ -592,7 +589,7 @@ export abstract class CounterMapBase<K> {
 
   /** @internal Bytes of erased string keys a compaction would give back. */
   private _garbage(): number {
-    return this._c === null ? 0 : this._c.ex.arena_garbage(this._t);
+    return this._c === null ? 0 : this._c.h32(this._t, H_GARBAGE);
   }
 
   /**
@@ -603,16 +600,15 @@ export abstract class CounterMapBase<K> {
    */
   protected _shrink(): void {
     const c = this._c!;
-    const ex = c.ex;
     const t = this._t;
-    const items = ex.size(t);
+    const items = c.h32(t, H_ITEMS);
     // The arena alone may be what is oversized: then only it is compacted
     // (the same rules as rebuildAdvised in assembly/ops.ts).
-    const slots = ex.capacity_slots(t);
-    const oversized = items === 0 ? slots > GROUP || c instanceof Own : ex.table_bytes(t) > KEEP_TABLE_BYTES && items * 16 < slots;
-    const garbage = ex.arena_garbage(t);
+    const slots = c.stat(t, R_CAPACITY_SLOTS);
+    const oversized = items === 0 ? slots > GROUP || c instanceof Own : c.stat(t, R_TABLE_BYTES) > KEEP_TABLE_BYTES && items * 16 < slots;
+    const garbage = c.h32(t, H_GARBAGE);
     try {
-      this._rebuild(!oversized && garbage > ex.arena_bytes(t) - garbage ? 'compact' : 'shrink');
+      this._rebuild(!oversized && garbage > c.h32(t, H_ARENA_USED) - garbage ? 'compact' : 'shrink');
     } catch {
       // Keep the current table.
     }
@@ -621,7 +617,7 @@ export abstract class CounterMapBase<K> {
   /** @internal After a batch of decrements: rebuild smaller if the core asks. */
   protected _maybeShrink(): void {
     const c = this._c;
-    if (c !== null && c.ex.advice(this._t)) this._shrink();
+    if (c !== null && c.ex.table_stats(this._t, STATS_ADVICE)) this._shrink();
   }
 
   /**
@@ -647,7 +643,7 @@ export abstract class CounterMapBase<K> {
   /** Live entries. */
   get size(): number {
     this._alive();
-    return this._c === null ? 0 : this._c.ex.size(this._t);
+    return this._c === null ? 0 : this._c.h32(this._t, H_ITEMS);
   }
 
   /**
@@ -657,7 +653,7 @@ export abstract class CounterMapBase<K> {
    */
   total(): number {
     this._alive();
-    return this._c === null ? 0 : this._c.ex.count_total(this._t);
+    return this._c === null ? 0 : this._c.ex.table_stats(this._t, STATS_TOTAL);
   }
 
   /**
@@ -686,7 +682,7 @@ export abstract class CounterMapBase<K> {
     this._alive();
     const { maxBytes, initialCapacity } = this._o;
     const copy = new (this.constructor as new (options?: CounterMapOptions) => this)(this._o === DEFAULT_OPTIONS ? undefined : { maxBytes, initialCapacity });
-    if (this._c !== null && this._c.ex.size(this._t) > 0) copy.merge(this);
+    if (this._c !== null && this._c.h32(this._t, H_ITEMS) > 0) copy.merge(this);
     return copy;
   }
 
@@ -701,15 +697,15 @@ export abstract class CounterMapBase<K> {
     if (c === null) return;
     if (c instanceof Own) {
       c.close();
-      c.home.ex.bump_version(c.homeT);
-      c.home.ex.set_seed(c.homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
+      c.home.ex.table_mark(c.homeT, MARK_VERSION, 0, 0);
+      c.home.ex.table_mark(c.homeT, MARK_SEED, c.h32(this._t, H_SEED), c.h32(this._t, H_SEED + 4));
       this._c = c.home;
       this._t = c.homeT;
     } else {
       c.ex.table_release(this._t);
       tablesFreed(c as Pool);
     }
-    this._c!.ex.next_seed(this._t);
+    this._c!.ex.table_mark(this._t, MARK_NEXT_SEED, 0, 0);
   }
 
   /** Frees the map's memory now; any later call throws. */
@@ -752,22 +748,22 @@ export abstract class CounterMapBase<K> {
   entries(): MapIterator<[K, number]> {
     this._alive();
     const c = this._c;
-    return this._walk(c, this._t, c === null ? 0 : c.ex.table_version(this._t)) as MapIterator<[K, number]>;
+    return this._walk(c, this._t, c === null ? 0 : c.h32(this._t, H_VERSION)) as MapIterator<[K, number]>;
   }
 
   /** @internal Whether the map changed since (c, t, version) was read. */
   private _changed(c: Core | null, t: number, version: number): boolean {
-    return this._c !== c || this._t !== t || (c !== null && c.ex.table_version(t) !== version);
+    return this._c !== c || this._t !== t || (c !== null && c.h32(t, H_VERSION) !== version);
   }
 
   /** @internal Checked at every step, the first and the last included. */
   private *_walk(c: Core | null, t: number, version: number): IterableIterator<[K, number]> {
-    const cap = c === null ? 0 : c.ex.walk_slots(t);
+    const cap = c === null ? 0 : c.h32(t, H_GROUPS) * GROUP;
     let cursor = 0;
     while (cursor < cap) {
       if (this._changed(c, t, version)) throw this._modified();
       cursor = c!.ex.read_refs(t, cursor);
-      const n = c!.ex.chunk_count();
+      const n = c!.result(R_CHUNK_COUNT);
       const chunk = new Array<[K, number]>(n);
       const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
       for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
@@ -816,7 +812,7 @@ export abstract class CounterMapBase<K> {
     const c = this._c;
     if (c === null) return [];
     const t = this._t;
-    const k = Math.min(n ?? Infinity, c.ex.size(t));
+    const k = Math.min(n ?? Infinity, c.h32(t, H_ITEMS));
     let got: number;
     try {
       got = c.ex.top_k(t, k);
@@ -829,7 +825,7 @@ export abstract class CounterMapBase<K> {
     if (got < 0) {
       // No memory for the selection heap (a map at its maxBytes budget, or
       // a pool the engine will not grow): select in JS instead.
-      return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1] || compareKeys(a[0] as string | number, b[0] as string | number)).slice(0, k);
+      return [...this._walk(c, t, c.h32(t, H_VERSION))].sort((a, b) => b[1] - a[1] || compareKeys(a[0] as string | number, b[0] as string | number)).slice(0, k);
     }
     try {
       c.view();
@@ -861,26 +857,26 @@ export abstract class CounterMapBase<K> {
     const t = this._t;
     const ex = c.ex;
     const own = c instanceof Own;
-    const size = ex.size(t);
-    const capacity = ex.capacity_slots(t);
-    ex.probe_stats(t);
+    const size = c.h32(t, H_ITEMS);
+    const capacity = c.stat(t, R_CAPACITY_SLOTS);
+    ex.table_stats(t, STATS_PROBES);
     const bytes = this._held(c);
     const [home, homeT] = this._home();
     return {
       size,
       capacity,
-      tombstones: ex.tombstone_count(t),
+      tombstones: c.h32(t, H_TOMBSTONES),
       loadFactor: capacity === 0 ? 0 : size / capacity,
       bytes,
       bytesPerEntry: size === 0 ? 0 : bytes / size,
-      tableBytes: ex.table_bytes(t),
-      keyBytes: ex.arena_bytes(t) >>> 0,
-      garbageBytes: ex.arena_garbage(t) >>> 0,
-      probeLengthMean: size === 0 ? 0 : ex.probe_sum() / size,
-      probeLengthMax: size === 0 ? 0 : ex.probe_max(),
-      layout: capacity === 0 ? 'none' : LAYOUT_NAMES[ex.layout_id(t)]!,
+      tableBytes: c.stat(t, R_TABLE_BYTES),
+      keyBytes: c.h32(t, H_ARENA_USED) >>> 0,
+      garbageBytes: c.h32(t, H_GARBAGE) >>> 0,
+      probeLengthMean: size === 0 ? 0 : c.result(R_PROBE_SUM) / size,
+      probeLengthMax: size === 0 ? 0 : c.result(R_PROBE_MAX),
+      layout: capacity === 0 ? 'none' : LAYOUT_NAMES[c.view()[t + H_LAYOUT]!]!,
       memory: own ? 'own' : 'shared',
-      rebuilds: home.ex.table_rebuilds(homeT),
+      rebuilds: home.h32(homeT, H_REBUILDS),
       maxBytes: max,
     };
   }
@@ -898,7 +894,7 @@ export abstract class CounterMapBase<K> {
     // overrides run here, while this map refuses calls, never in the merge.
     const [oc, ot] = other === this ? [this._c, this._t] : this._reading('merge', () => this._source(other));
     checkStep(by);
-    if (by === 0 || oc === null || oc.ex.size(ot) === 0) return this;
+    if (by === 0 || oc === null || oc.h32(ot, H_ITEMS) === 0) return this;
     if (oc === this._c && ot === this._t) {
       // The source must not change while it is read: merge a copy.
       const copy = this._blank();
@@ -941,11 +937,11 @@ export abstract class CounterMapBase<K> {
       // one that has entries. Growing step by step instead rebuilds (and, for
       // a big map, moves) the table several times: measured on 1M + 1M
       // string keys, half shared, 1.45 s against 0.52 s with the room made.
-      const size = this._c === null ? 0 : this._c.ex.size(this._t);
-      const other = oc.ex.size(ot);
+      const size = this._c === null ? 0 : this._c.h32(this._t, H_ITEMS);
+      const other = oc.h32(ot, H_ITEMS);
       const want = Math.max(this._o.initialCapacity, size === 0 ? other : size + Math.ceil(other / 2));
       if (this._c === null) this._create(false, want);
-      else if (this._c.ex.capacity_slots(this._t) * MAX_LOAD < want) {
+      else if (this._c.stat(this._t, R_CAPACITY_SLOTS) * MAX_LOAD < want) {
         try {
           this._rebuild('reserve', want);
         } catch {

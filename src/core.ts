@@ -1,4 +1,5 @@
 import { instantiateCore, type CoreExports } from './wasm.js';
+import { SCRATCH_BYTES, RESULT_BYTES, STATS_SIZES } from './abi.js';
 
 /** wasm32 can address 4 GiB: the default and largest budget. */
 export const MAX_MEMORY_BYTES = 65536 * 65536;
@@ -23,6 +24,12 @@ export class Core {
   f64!: Float64Array;
   i32!: Int32Array;
   u32!: Uint32Array;
+  /** The result block (abi.ts R_*): f64 slots that calls fill after the scratch. */
+  res!: Float64Array;
+  /** All of memory as u32, for header fields (abi.ts H_*). */
+  m32!: Uint32Array;
+  /** All of memory, for f64 header fields that are not 8-aligned (abi.ts TOPK_H_*). */
+  dv!: DataView;
   /** The separator set last given to set_separators (tokens.ts). */
   separators: string | undefined;
 
@@ -30,7 +37,7 @@ export class Core {
     const ex = instantiateCore();
     this.ex = ex;
     this.scratch = ex.scratch_ptr() >>> 0;
-    this.scratchBytes = ex.scratch_bytes();
+    this.scratchBytes = SCRATCH_BYTES;
     this.inlineChars = Math.floor(this.scratchBytes / 3);
     this.refresh();
   }
@@ -47,7 +54,35 @@ export class Core {
     this.f64 = new Float64Array(buf, this.scratch, this.scratchBytes >> 3);
     this.i32 = new Int32Array(buf, this.scratch, words);
     this.u32 = new Uint32Array(buf, this.scratch, words);
+    this.res = new Float64Array(buf, this.scratch + SCRATCH_BYTES, RESULT_BYTES >> 3);
+    this.m32 = new Uint32Array(buf, 0, Math.floor(buf.byteLength / 4));
+    this.dv = new DataView(buf);
     return this.u8;
+  }
+
+  /** Slot `r` of the result block, which the last call filled (abi.ts R_*). */
+  result(r: number): number {
+    return (this.u8.length === 0 ? (this.refresh(), this.res) : this.res)[r]!;
+  }
+
+  /** One of the sizes table_stats(t, STATS_SIZES) gives (R_CAPACITY_SLOTS, R_TABLE_BYTES, R_HELD_BYTES). */
+  stat(t: number, r: number): number {
+    this.ex.table_stats(t, STATS_SIZES);
+    return this.result(r);
+  }
+
+  /** The u32 header field at byte `offset` (abi.ts H_*) of the table `t`. */
+  h32(t: number, offset: number): number {
+    const i = (t + offset) >>> 2;
+    const m = this.m32;
+    // A grown memory detaches the view (length 0): re-take it.
+    return i < m.length ? m[i]! : (this.refresh(), this.m32[i]!);
+  }
+
+  /** The f64 header field at byte `offset` (abi.ts TOPK_H_*) of the summary `t`. */
+  hf64(t: number, offset: number): number {
+    if (this.u8.length === 0) this.refresh();
+    return this.dv.getFloat64(t + offset, true);
   }
 
   /** The byte view, re-taken if memory grew since. */

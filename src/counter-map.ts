@@ -7,6 +7,7 @@ import { readBytes, readOptions, stringKeySource } from './input.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
+import { BYTES_WORD, GROUP, H_GROUPS, R_CANDIDATES_AT, R_CHUNK_BYTES, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR, SCRATCH_BYTES, WRITE_DELETE, WRITE_INCR, WRITE_SET } from './abi.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -62,11 +63,6 @@ export function pack(key: string): boolean {
   return true;
 }
 
-/** Byte 7 of a batch word that announces a key given as bytes (assembly/index.ts). */
-const BYTES_WORD = 0xff000000;
-
-/** Bytes of a wasm instance's scratch (assembly/heap.ts SCRATCH_BYTES): a batch chunk fits it. */
-const SCRATCH_BYTES = 32768;
 
 /**
  * A batch of string keys encoded once, while it was read, as the core's
@@ -247,7 +243,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     const c = this._c;
     if (c !== null && typeof key === 'string' && typeof count === 'number' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = pack(key) ? c.ex.short_set(this._t, packLo, packHi, count) : c.ex.str_set(this._t, at, encodeInto(key, c.view(), at) - at, count);
+      const r = pack(key) ? c.ex.short_write(this._t, packLo, packHi, count, WRITE_SET) : c.ex.str_write(this._t, at, encodeInto(key, c.view(), at) - at, count, WRITE_SET);
       if (r < 0) this._settle(r, OP_SET, key, count);
     } else {
       this._settle(NOT_RUN, OP_SET, key, count);
@@ -260,7 +256,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars) {
       const at = c.scratch;
-      const r = pack(key) ? c.ex.short_delete(this._t, packLo, packHi) : c.ex.str_delete(this._t, at, encodeInto(key, c.view(), at) - at);
+      const r = pack(key) ? c.ex.short_write(this._t, packLo, packHi, 0, WRITE_DELETE) : c.ex.str_write(this._t, at, encodeInto(key, c.view(), at) - at, 0, WRITE_DELETE);
       if (r >= 0) return r === 1;
       return this._settle(r, OP_DELETE, key, 0) === 1;
     }
@@ -323,7 +319,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
         const r = c.ex.str_incr_many(this._t, count - done, by);
         if (r >= 0) break;
         // Resume at the key that stopped: skip the words before it.
-        for (let e = c.ex.err_index(); e > 0; e--, done++) {
+        for (let e = c.result(R_ERR_INDEX); e > 0; e--, done++) {
           off += u32[(off >> 2) + 1] === BYTES_WORD ? 8 + ((u32[off >> 2]! + 7) & ~7) : 8;
         }
         const stop = this._chunkStatus(r, key0 + done);
@@ -464,21 +460,25 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     let p = 0;
     for (; len - p > piece; p += piece) {
       c.view().set(bytes.subarray(p, p + piece), c.scratch);
-      ex.long_update(piece);
+      ex.long_update(piece, false);
     }
     c.view().set(bytes.subarray(p), c.scratch);
-    ex.long_finish(len - p);
+    ex.long_update(len - p, true);
     let slot = -1;
     const u8 = c.view();
     for (let j = 0, n = ex.long_candidates(t); j < n && slot < 0; j++) {
-      const s = ex.candidate_at(j);
-      if (bytesAt(u8, ex.slot_key_ptr(t, s) >>> 0, bytes)) slot = s;
+      const s = c.h32(c.scratch + SCRATCH_BYTES + R_CANDIDATES_AT, 4 * j);
+      ex.slot_read(t, s);
+      if (bytesAt(u8, c.result(R_SLOT_KEY_PTR), bytes)) slot = s;
     }
     if (slot >= 0) {
-      if (op === OP_GET) return ex.slot_count(t, slot);
-      if (op === OP_INCR) return ex.slot_incr(t, slot, arg);
-      if (op === OP_SET) return ex.slot_set(t, slot, arg);
-      return ex.slot_delete(t, slot);
+      if (op === OP_GET) {
+        ex.slot_read(t, slot);
+        return c.result(R_SLOT_COUNT);
+      }
+      if (op === OP_INCR) return ex.slot_write(t, slot, arg, WRITE_INCR);
+      if (op === OP_SET) return ex.slot_write(t, slot, arg, WRITE_SET);
+      return ex.slot_write(t, slot, 0, WRITE_DELETE);
     }
     if (op === OP_GET || op === OP_DELETE || arg <= 0) return 0;
     // Arena room first (ERR_ARENA: JS grows it, then the op runs again).
@@ -501,8 +501,8 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     switch (op) {
       case OP_GET: return c.ex.str_get(t, at, len);
       case OP_INCR: return c.ex.str_incr(t, at, len, arg);
-      case OP_SET: return c.ex.str_set(t, at, len, arg);
-      default: return c.ex.str_delete(t, at, len);
+      case OP_SET: return c.ex.str_write(t, at, len, arg, WRITE_SET);
+      default: return c.ex.str_write(t, at, len, 0, WRITE_DELETE);
     }
   }
 
@@ -524,23 +524,25 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
 
   /** @internal */
   protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
-    const cap = from.ex.walk_slots(ft);
+    const cap = from.h32(ft, H_GROUPS) * GROUP;
     let cursor = 0;
     while (cursor < cap) {
       cursor = from.ex.export_stream(ft, cursor);
-      const n = from.ex.chunk_count();
+      const n = from.result(R_CHUNK_COUNT);
       if (n > 0) {
-        const bytes = from.ex.chunk_bytes();
+        const bytes = from.result(R_CHUNK_BYTES);
         to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
         to.ex.import_stream(tt, n);
       } else if (cursor < cap) {
         // A key longer than the scratch goes alone, straight into the arena.
-        const ptr = from.ex.slot_key_ptr(ft, cursor) >>> 0;
-        const len = from.ex.slot_key_len(ft, cursor) >>> 0;
+        from.ex.slot_read(ft, cursor);
+        const ptr = from.result(R_SLOT_KEY_PTR);
+        const len = from.result(R_SLOT_KEY_LEN);
+        const count = from.result(R_SLOT_COUNT);
         const at = to.ex.arena_reserve(tt, len) >>> 0;
         if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
         to.view().set(from.view().subarray(ptr, ptr + len), at);
-        to.ex.import_record(tt, len, from.ex.slot_count(ft, cursor));
+        to.ex.import_record(tt, len, count);
         cursor++;
       }
     }

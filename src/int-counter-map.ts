@@ -5,6 +5,7 @@ import { checkStep, describe } from './errors.js';
 import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
 import type { CounterMapOptions } from './types.js';
 import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
+import { GROUP, H_GROUPS, R_CHUNK_COUNT, R_ERR_INDEX, WRITE_DELETE, WRITE_SET } from './abi.js';
 
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys<K extends number = number> = ArrayLike<K> | Iterable<K> | Int32Array | Uint32Array | Float64Array;
@@ -95,7 +96,7 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   set(key: K, count: number): this {
     const c = this._c;
     if (c !== null && typeof key === 'number' && typeof count === 'number') {
-      const r = c.ex.int_set(this._t, key, count);
+      const r = c.ex.int_write(this._t, key, count, WRITE_SET);
       if (r < 0) this._settle(r, OP_SET, key, count);
     } else {
       this._settle(NOT_RUN, OP_SET, key, count);
@@ -107,7 +108,7 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   delete(key: K): boolean {
     const c = this._c;
     if (c !== null && typeof key === 'number') {
-      const r = c.ex.int_delete(this._t, key);
+      const r = c.ex.int_write(this._t, key, 0, WRITE_DELETE);
       if (r >= 0) return r === 1;
       return this._settle(r, OP_DELETE, key, 0) === 1;
     }
@@ -154,7 +155,7 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
       if (r >= 0) {
         i += n;
       } else {
-        i += c.ex.err_index();
+        i += c.result(R_ERR_INDEX);
         const stop = this._chunkStatus(r, i);
         if (stop !== null) return stop;
       }
@@ -170,8 +171,8 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
     switch (op) {
       case OP_GET: return ex.int_get(t, key);
       case OP_INCR: return ex.int_incr(t, key, arg);
-      case OP_SET: return ex.int_set(t, key, arg);
-      default: return ex.int_delete(t, key);
+      case OP_SET: return ex.int_write(t, key, arg, WRITE_SET);
+      default: return ex.int_write(t, key, 0, WRITE_DELETE);
     }
   }
 
@@ -192,13 +193,13 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
 
   /** @internal */
   protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
-    const cap = from.ex.walk_slots(ft);
+    const cap = from.h32(ft, H_GROUPS) * GROUP;
     const src = from.view();
     const dst = to.view();
     let cursor = 0;
     while (cursor < cap) {
       cursor = from.ex.read_refs(ft, cursor);
-      const n = from.ex.chunk_count();
+      const n = from.result(R_CHUNK_COUNT);
       dst.set(src.subarray(from.scratch, from.scratch + n * 16), to.scratch);
       to.ex.import_ints(tt, n);
     }

@@ -31,6 +31,7 @@
 
 import { Core, PAGE } from './core.js';
 import { instantiateCore, isCompileFailure, type CoreExports } from './wasm.js';
+import { R_HEAP_IN_USE, R_HEAP_TOP, STATS_HEAP } from './abi.js';
 
 /**
  * A pool takes new tables until its heap holds this much. The allocator
@@ -69,7 +70,8 @@ export class Pool extends Core {
 
   /** Heap bytes that tables hold in this pool. */
   inUse(): number {
-    return this.ex.heap_in_use();
+    this.ex.table_stats(0, STATS_HEAP);
+    return this.result(R_HEAP_IN_USE);
   }
 }
 
@@ -198,7 +200,8 @@ export function compactPool(pool: Pool): number {
   pool.compactQueued = false;
   const bytes = pool.bytes;
   if (!pools.includes(pool) || bytes < COMPACT_MIN_BYTES || pool.inUse() * 4 > bytes) return 0;
-  const top = pool.ex.heap_top() >>> 0;
+  pool.ex.table_stats(0, STATS_HEAP);
+  const top = pool.result(R_HEAP_TOP);
   if (top === 0) return 0;
   const end = Math.ceil((top + 64) / PAGE) * PAGE;
   if (end * 2 > bytes) return 0;

@@ -13,7 +13,7 @@
 //   - counts: 1 to 2^53 - 1;
 //   - as many records as the header says.
 //
-// Keys listed twice are found while loading (records_load): a table is the
+// Keys listed twice are found while loading (records_apply with `load`): a table is the
 // set that tells, and the table being loaded is dropped when it does.
 
 /** A snapshot or merge stream that no writer makes. */

@@ -10,6 +10,7 @@ import type { BatchStop } from './base.js';
 import type { Core } from './core.js';
 import { ERR_DUPLICATE, ERR_KEY } from './codes.js';
 import { CorruptRecordsError, recordIndexAt } from './record-check.js';
+import { GROUP, H_GROUPS, H_ITEMS, R_CHUNK_BYTES, R_RECORDS_STOP, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR } from './abi.js';
 
 export { CorruptRecordsError };
 
@@ -69,15 +70,16 @@ export function readRecords(
   long: (key: Uint8Array, count: number) => void,
 ): void {
   const ex = src.ex;
-  const cap = ex.walk_slots(t);
+  const cap = src.h32(t, H_GROUPS) * GROUP;
   let cursor = 0;
   while (cursor < cap) {
     const next = ex.records_write(t, cursor);
-    const bytes = ex.records_bytes();
+    const bytes = src.result(R_CHUNK_BYTES);
     if (bytes > 0) chunk(src.view(), src.scratch, src.scratch + bytes);
     else if (next < cap) {
-      const ptr = ex.slot_key_ptr(t, next) >>> 0;
-      long(src.view().slice(ptr, ptr + (ex.slot_key_len(t, next) >>> 0)), ex.slot_count(t, next));
+      ex.slot_read(t, next);
+      const ptr = src.result(R_SLOT_KEY_PTR);
+      long(src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN)), src.result(R_SLOT_COUNT));
       cursor = next + 1;
       continue;
     }
@@ -105,18 +107,19 @@ export function longRecordBytes(len: number, count: number): number {
  */
 export function applyTable(sink: RecordSink, src: Core, st: number, by: number, limit = Infinity): BatchStop | null {
   const ex = src.ex;
-  const cap = ex.walk_slots(st);
+  const cap = src.h32(st, H_GROUPS) * GROUP;
   let cursor = 0;
   let done = 0;
   while (cursor < cap && done < limit) {
     const next = ex.records_write(st, cursor);
-    const bytes = Math.min(ex.records_bytes(), limit - done);
+    const bytes = Math.min(src.result(R_CHUNK_BYTES), limit - done);
     if (bytes === 0) {
       if (next >= cap) break;
       // One key too long for a scratch: by the long-key path of the sink.
-      const ptr = ex.slot_key_ptr(st, next) >>> 0;
-      const key = src.view().slice(ptr, ptr + (ex.slot_key_len(st, next) >>> 0));
-      const count = ex.slot_count(st, next);
+      ex.slot_read(st, next);
+      const ptr = src.result(R_SLOT_KEY_PTR);
+      const key = src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN));
+      const count = src.result(R_SLOT_COUNT);
       try {
         const step = count * by;
         if (!Number.isSafeInteger(step)) throw new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (${count} × ${by}); the map is unchanged`);
@@ -140,12 +143,12 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
       if (c === null) return null; // an empty map and a negative step: nothing to take away
       if (!fresh) ex.records_write(st, cursor);
       if (c !== src) c.view().set(src.view().subarray(src.scratch, src.scratch + bytes), c.scratch);
-      const r = c.ex.records_apply(sink.table(), from, bytes, by);
+      const r = c.ex.records_apply(sink.table(), from, bytes, by, false);
       if (r >= 0) {
         if (r !== bytes) return { done: done + r, error: new Error(`tophash: a record chunk stopped at ${r} of ${bytes} bytes`) };
         from = bytes;
       } else {
-        from = c.ex.records_stop();
+        from = c.result(R_RECORDS_STOP);
         const stop = sink.recover(r, done + from);
         if (stop !== null) return stop;
         fresh = false;
@@ -160,7 +163,7 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
 /**
  * Applies a stream of records held in JS (a snapshot's body, checked by
  * checkRecords) to `sink`, a scratch-full at a time. `load`: the sink is a
- * new table and a key listed twice is corrupt (records_load). Throws
+ * new table and a key listed twice is corrupt (records_apply with `load`). Throws
  * CorruptRecordsError for bytes that do not parse, and the sink's error
  * (maxBytes, an overflow) otherwise.
  */
@@ -174,7 +177,7 @@ export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean,
     const room = c.scratchBytes;
     const len = Math.min(room, n - pos);
     c.view().set(body.subarray(pos, pos + len), c.scratch);
-    const r = load ? c.ex.records_load(sink.table(), 0, len) : c.ex.records_apply(sink.table(), 0, len, 1);
+    const r = load ? c.ex.records_apply(sink.table(), 0, len, 1, true) : c.ex.records_apply(sink.table(), 0, len, 1, false);
     if (r > 0) {
       pos += r;
       continue;
@@ -185,7 +188,7 @@ export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean,
       pos = applyLongRecord(sink, body, pos, strings, room, load, corrupt);
       continue;
     }
-    const at = pos + c.ex.records_stop();
+    const at = pos + c.result(R_RECORDS_STOP);
     if (r === ERR_KEY) throw corrupt(at, 'a key or count that is not a safe integer, or a count of 0');
     if (r === ERR_DUPLICATE) throw corrupt(at, 'its key is the key of an earlier record (a writer lists each key once)');
     // Make room and go on from the record that stopped (re-copied: the
@@ -212,7 +215,7 @@ function applyLongRecord(
   const tail = countAt <= body.length ? getVarint(body, countAt, body.length) : null;
   if (tail === null || tail[0] < 1 || !Number.isSafeInteger(tail[0])) throw corrupt(pos, 'cut short or malformed');
   if (tail[1] - pos <= room) throw corrupt(pos, 'refused by the core');
-  const size = (): number => sink.coreFor(true)!.ex.size(sink.table());
+  const size = (): number => sink.coreFor(true)!.h32(sink.table(), H_ITEMS);
   const before = load ? size() : 0;
   sink.incrBytes!(body.subarray(keyAt, countAt), tail[0]);
   if (load && size() === before) throw corrupt(pos, 'its key is the key of an earlier record (a writer lists each key once)');

@@ -22,6 +22,7 @@ import { crc32 } from './crc32.js';
 import { describe } from './errors.js';
 import { longRecordBytes, putVarint, readRecords } from './records.js';
 import { checkRecords, CorruptRecordsError } from './record-check.js';
+import { H_ITEMS } from './abi.js';
 
 export const SNAPSHOT_VERSION = 1;
 export const KIND_STRING = 1;
@@ -52,7 +53,7 @@ export function writeSnapshot(kind: number, src: Core | null, t: number): Uint8A
       },
     );
   }
-  const count = src === null ? 0 : src.ex.size(t);
+  const count = src === null ? 0 : src.h32(t, H_ITEMS);
   const out = new Uint8Array(HEADER_BYTES + body);
   out.set(MAGIC, 0);
   const dv = new DataView(out.buffer);

@@ -13,6 +13,7 @@
 import type { Core } from './core.js';
 import { describe } from './errors.js';
 import { readBytes } from './input.js';
+import { ERR_UTF8, H_ITEMS, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT, TOKENS_CHECK, TOKENS_COUNT, TOKENS_FINAL, TOKENS_LOWER } from './abi.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
@@ -76,13 +77,6 @@ export interface TokenSink {
 
 const EMPTY = new Uint8Array(0);
 
-/** The pass found bytes that are not UTF-8 (assembly/tokens.ts ERR_UTF8). */
-const ERR_UTF8 = -16;
-// count_tokens flags (assembly/index.ts).
-const FINAL = 1;
-const LOWER = 2;
-const CHECK = 4;
-const COUNT = 8;
 
 /**
  * @internal Where a pass reads its bytes: an array in memory, or a file
@@ -214,7 +208,7 @@ function grewAhead(sink: TokenSink, c: Core, src: ByteSource): boolean {
   const factor = Math.min(4, Math.sqrt(size / src.pos));
   if (factor < 2) return false;
   try {
-    sink._reserve(Math.ceil(c.ex.size(sink._table()) * factor));
+    sink._reserve(Math.ceil(c.h32(sink._table(), H_ITEMS) * factor));
   } catch {
     return false;
   }
@@ -314,11 +308,11 @@ export class TokenCounter {
    * number of tokens. Tokens longer than the scratch are not supported.
    */
   _scan(bytes: Uint8Array): number {
-    // (count_tokens without COUNT never touches the table.)
+    // (count_tokens without TOKENS_COUNT never touches the table.)
     const c = this._sink._coreFor(true)!;
     this._useSeparators(c);
     const u8 = c.view();
-    const flags = CHECK | (this._opts.lowercase ? LOWER : 0);
+    const flags = TOKENS_CHECK | (this._opts.lowercase ? TOKENS_LOWER : 0);
     let tokens = 0;
     let carry = 0;
     let pos = 0;
@@ -328,9 +322,9 @@ export class TokenCounter {
       pos += take;
       const n = carry + take;
       const last = pos === bytes.length;
-      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? FINAL : 0), Infinity);
+      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? TOKENS_FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
-      tokens += c.ex.tokens_done();
+      tokens += c.result(R_TOKENS_DONE);
       if (last) return tokens;
       if (r === 0 && n === c.scratchBytes) throw new Error('_scan: a token longer than the scratch');
       u8.copyWithin(c.scratch, c.scratch + r, c.scratch + n);
@@ -342,7 +336,7 @@ export class TokenCounter {
     const sink = this._sink;
     const { table, lowercase } = this._opts;
     // Undoing replays bytes already checked.
-    const flags = COUNT | (lowercase ? LOWER : 0) | (by > 0 ? CHECK : 0);
+    const flags = TOKENS_COUNT | (lowercase ? TOKENS_LOWER : 0) | (by > 0 ? TOKENS_CHECK : 0);
     let counted = 0;
     // Offset in the input of scratch[0]: negative while it holds a token
     // carried over from an earlier call.
@@ -413,17 +407,17 @@ export class TokenCounter {
       let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
         // The one call into the kernel: validate, split, count.
-        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? FINAL : 0), limit - counted);
-        counted += c.ex.tokens_done();
+        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? TOKENS_FINAL : 0), limit - counted);
+        counted += c.result(R_TOKENS_DONE);
         if (r >= 0) {
           u8 = c.view();
           carry = u8.slice(c.scratch + r, c.scratch + n);
           base += r;
           break;
         }
-        const at = c.ex.token_err_at() >>> 0;
+        const at = c.result(R_TOKEN_ERR_AT) >>> 0;
         if (r === ERR_UTF8) throw new CountStop(counted, utf8Error(where, src, base + at, c.view()[c.scratch + at]!));
-        const segmentTokens = c.ex.segment_tokens();
+        const segmentTokens = c.result(R_SEGMENT_TOKENS);
         // The table refused a token of a segment being flushed: grow it (in
         // its pool, or moved into an instance of its own), move the piece and
         // the tally over if it moved, and finish the flush; or take the
@@ -431,9 +425,9 @@ export class TokenCounter {
         // scratch: keep copies.)
         const piece = c.view().slice(c.scratch, c.scratch + n);
         for (;;) {
-          const tallyAt = c.ex.tally_ptr() >>> 0;
-          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.ex.tally_entries() >>> 0));
-          const next = c.ex.tally_next();
+          const tallyAt = c.result(R_TALLY_PTR) >>> 0;
+          const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.result(R_TALLY_ENTRIES) >>> 0));
+          const next = c.result(R_TALLY_NEXT);
           const error = (r === ERR_GROW && grewAhead(sink, c, src)) ? null : sink._recover(r);
           if (error !== null) {
             c.view().set(piece, c.scratch);
@@ -446,7 +440,7 @@ export class TokenCounter {
             this._useSeparators(c);
             const to = c.view();
             to.set(piece, c.scratch);
-            to.set(tally, c.ex.tally_ptr() >>> 0);
+            to.set(tally, c.result(R_TALLY_PTR) >>> 0);
             c.ex.tally_load(tally.length / 8, next);
           }
           r = c.ex.tally_flush(sink._table(), by);

@@ -13,6 +13,7 @@ import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
 import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
+import { ERR_BELOW, ERR_DUPLICATE, GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_VERSION, R_ARENA_NEED, R_CHUNK_COUNT, R_HELD_BYTES, R_REFUSED_BYTES, R_TOPK_ERROR, R_TOPK_ESTIMATE, TOPK_FIND, TOPK_H_CAPACITY, TOPK_H_DELETED, TOPK_H_FLOOR, TOPK_H_INSERTED, TOPK_INCR, TOPK_PUT } from './abi.js';
 
 
 /**
@@ -28,10 +29,6 @@ function readOnce(keys: unknown, where: string): unknown[] {
   return out;
 }
 
-/** A decrement beyond the key's estimate (assembly/topk.ts). */
-const ERR_BELOW = -10;
-/** A key listed twice in a snapshot (assembly/topk.ts). */
-const ERR_DUPLICATE = -9;
 /** The most keys a summary tracks: its table block (~53 bytes a key) stays far under the allocator's 1 GiB block. */
 export const MAX_TOPK_CAPACITY = 1 << 22;
 /** Bytes of the scratch: the longest string key a summary takes, as UTF-8. */
@@ -179,17 +176,17 @@ export abstract class TopKBase<K extends string | number> {
     const c = this._pool();
     const ex = c.ex;
     const t = this._t;
-    const used = ex.arena_bytes(t) >>> 0;
-    const garbage = ex.arena_garbage(t) >>> 0;
+    const used = c.h32(t, H_ARENA_USED) >>> 0;
+    const garbage = c.h32(t, H_GARBAGE) >>> 0;
     const live = used - garbage;
-    const cap = ex.arena_capacity(t) >>> 0;
+    const cap = c.h32(t, H_ARENA_CAP) >>> 0;
     let r: number;
     try {
       r = garbage > 0 && garbage >= live ? ex.arena_compact(t, Math.max(need, cap - live), MAX_MEMORY_BYTES) : ex.arena_grow(t, need, MAX_MEMORY_BYTES);
     } catch (e) {
-      throw memoryError(this._name, ex.held_bytes(t) + need, MAX_MEMORY_BYTES, isTrap(e) ? e : undefined);
+      throw memoryError(this._name, c.stat(t, R_HELD_BYTES) + need, MAX_MEMORY_BYTES, isTrap(e) ? e : undefined);
     }
-    if (r === ERR_MEMORY) throw memoryError(this._name, ex.refused_bytes(), MAX_MEMORY_BYTES);
+    if (r === ERR_MEMORY) throw memoryError(this._name, c.result(R_REFUSED_BYTES), MAX_MEMORY_BYTES);
   }
 
   /** @internal incr past the fast path: checks, arena room, errors. */
@@ -201,7 +198,7 @@ export abstract class TopKBase<K extends string | number> {
     for (;;) {
       const r = this._incrRaw(key, by);
       if (r >= 0) return r;
-      if (r === ERR_ARENA) this._room(this._c!.ex.arena_need());
+      if (r === ERR_ARENA) this._room(this._c!.result(R_ARENA_NEED));
       else this._fail(r, key);
     }
   }
@@ -226,9 +223,9 @@ export abstract class TopKBase<K extends string | number> {
     const c = this._pool();
     this._checkKey(key);
     const s = this._find(key);
-    if (s === 0) return { lower: 0, upper: c.ex.topk_floor(this._t) };
-    const upper = c.ex.topk_estimate(this._t, s);
-    return { lower: upper - c.ex.topk_error(this._t, s), upper };
+    if (s === 0) return { lower: 0, upper: c.hf64(this._t, TOPK_H_FLOOR) };
+    const upper = c.result(R_TOPK_ESTIMATE);
+    return { lower: upper - c.result(R_TOPK_ERROR), upper };
   }
 
   /**
@@ -250,7 +247,7 @@ export abstract class TopKBase<K extends string | number> {
     }
     const r = c.ex.topk_decr_at(this._t, s, by);
     if (r === ERR_BELOW) {
-      throw new RangeError(`${this._name}#decr: key ${describe(key)} has an estimate of ${c.ex.topk_estimate(this._t, s)}, less than the ${by} to take back; nothing changed`);
+      throw new RangeError(`${this._name}#decr: key ${describe(key)} has an estimate of ${c.result(R_TOPK_ESTIMATE)}, less than the ${by} to take back; nothing changed`);
     }
     if (r < 0) this._fail(r, key);
     return r;
@@ -258,18 +255,18 @@ export abstract class TopKBase<K extends string | number> {
 
   /** Keys tracked now. */
   get size(): number {
-    return this._pool().ex.size(this._t);
+    return this._pool().h32(this._t, H_ITEMS);
   }
 
   /** The most keys tracked at once. */
   get capacity(): number {
-    return this._pool().ex.topk_capacity(this._t);
+    return this._pool().h32(this._t, TOPK_H_CAPACITY);
   }
 
   /** N: the sum of every increment minus every decrement. */
   get total(): number {
-    const ex = this._pool().ex;
-    return ex.topk_inserted(this._t) - ex.topk_deleted(this._t);
+    const c = this._pool();
+    return c.hf64(this._t, TOPK_H_INSERTED) - c.hf64(this._t, TOPK_H_DELETED);
   }
 
   /** @internal Every entry as [key, estimate, error], in table order. */
@@ -277,11 +274,11 @@ export abstract class TopKBase<K extends string | number> {
     const c = this._pool();
     const t = this._t;
     const out: Array<[K, number, number]> = [];
-    const cap = c.ex.walk_slots(t);
+    const cap = c.h32(t, H_GROUPS) * GROUP;
     let cursor = 0;
     while (cursor < cap) {
       cursor = c.ex.topk_read(t, cursor);
-      const n = c.ex.topk_chunk();
+      const n = c.result(R_CHUNK_COUNT);
       const f64 = c.view() && c.f64;
       for (let j = 0; j < n; j++) out.push([this._refKey(j), f64[3 * j + 1]!, f64[3 * j + 2]!]);
     }
@@ -310,9 +307,9 @@ export abstract class TopKBase<K extends string | number> {
   *entries(): IterableIterator<[K, number]> {
     const c = this._pool();
     const t = this._t;
-    const version = c.ex.table_version(t);
+    const version = c.h32(t, H_VERSION);
     for (const [k, est] of this._entries()) {
-      if (this._c !== c || c.ex.table_version(t) !== version) throw modifiedError(this._name);
+      if (this._c !== c || c.h32(t, H_VERSION) !== version) throw modifiedError(this._name);
       yield [k, est];
     }
   }
@@ -328,25 +325,24 @@ export abstract class TopKBase<K extends string | number> {
   /** Sizes and the bound, for monitoring. */
   stats(): TopKStats {
     const c = this._pool();
-    const ex = c.ex;
     const t = this._t;
-    const size = ex.size(t);
-    const capacity = ex.topk_capacity(t);
-    const inserted = ex.topk_inserted(t);
-    const deleted = ex.topk_deleted(t);
-    const bytes = ex.held_bytes(t);
+    const size = c.h32(t, H_ITEMS);
+    const capacity = c.h32(t, TOPK_H_CAPACITY);
+    const inserted = c.hf64(t, TOPK_H_INSERTED);
+    const deleted = c.hf64(t, TOPK_H_DELETED);
+    const bytes = c.stat(t, R_HELD_BYTES);
     return {
       size,
       capacity,
       total: inserted - deleted,
       inserted,
       deleted,
-      floor: ex.topk_floor(t),
+      floor: c.hf64(t, TOPK_H_FLOOR),
       errorBound: (inserted + deleted) / capacity,
       bytes,
       bytesPerKey: size === 0 ? 0 : bytes / size,
-      keyBytes: ex.arena_bytes(t) >>> 0,
-      garbageBytes: ex.arena_garbage(t) >>> 0,
+      keyBytes: c.h32(t, H_ARENA_USED) >>> 0,
+      garbageBytes: c.h32(t, H_GARBAGE) >>> 0,
     };
   }
 
@@ -364,20 +360,19 @@ export abstract class TopKBase<K extends string | number> {
       throw new TypeError(`${this._name}#merge needs another ${this._name}, got ${other instanceof TopKBase ? `a ${other._name}` : describe(other)}`);
     }
     const o = other._pool();
-    const ex = c.ex;
-    const m = ex.topk_capacity(this._t);
-    if (o.ex.topk_capacity(other._t) !== m) {
+    const m = c.h32(this._t, TOPK_H_CAPACITY);
+    if (o.h32(other._t, TOPK_H_CAPACITY) !== m) {
       // The bound of the result is the sum of the two bounds, (I_a + D_a)/m_a
       // + (I_b + D_b)/m_b: with one capacity, (I + D)/m as for one stream.
-      throw new RangeError(`${this._name}#merge needs a summary of the same capacity (${m}), got one of ${o.ex.topk_capacity(other._t)}; nothing changed`);
+      throw new RangeError(`${this._name}#merge needs a summary of the same capacity (${m}), got one of ${o.h32(other._t, TOPK_H_CAPACITY)}; nothing changed`);
     }
-    const inserted = ex.topk_inserted(this._t) + o.ex.topk_inserted(other._t);
-    const deleted = ex.topk_deleted(this._t) + o.ex.topk_deleted(other._t);
+    const inserted = c.hf64(this._t, TOPK_H_INSERTED) + o.hf64(other._t, TOPK_H_INSERTED);
+    const deleted = c.hf64(this._t, TOPK_H_DELETED) + o.hf64(other._t, TOPK_H_DELETED);
     if (inserted + deleted > Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`${this._name}#merge: the totals would pass Number.MAX_SAFE_INTEGER; nothing changed`);
     }
-    const floorA = ex.topk_floor(this._t);
-    const floorB = o.ex.topk_floor(other._t);
+    const floorA = c.hf64(this._t, TOPK_H_FLOOR);
+    const floorB = o.hf64(other._t, TOPK_H_FLOOR);
     const joined = new Map<K, [number, number]>();
     for (const [k, est, err] of this._entries()) joined.set(k, [est + floorB, err + floorB]);
     for (const [k, est, err] of other._entries()) {
@@ -403,7 +398,7 @@ export abstract class TopKBase<K extends string | number> {
     const next = this._sibling(c);
     try {
       next._fill(entries, inserted, deleted, floor);
-      c.ex.topk_swap(this._t, next._t);
+      c.ex.topk_move(this._t, next._t, true);
     } finally {
       next.dispose();
     }
@@ -421,14 +416,14 @@ export abstract class TopKBase<K extends string | number> {
     const c = this._pool();
     const copy = this._sibling(c) as this;
     try {
-      const used = c.ex.arena_bytes(this._t) >>> 0;
+      const used = c.h32(this._t, H_ARENA_USED) >>> 0;
       if (used > 0 && c.ex.arena_grow(copy._t, used, MAX_MEMORY_BYTES) === ERR_MEMORY) {
-        throw memoryError(this._name, c.ex.refused_bytes(), MAX_MEMORY_BYTES);
+        throw memoryError(this._name, c.result(R_REFUSED_BYTES), MAX_MEMORY_BYTES);
       }
-      c.ex.topk_copy(copy._t, this._t);
+      c.ex.topk_move(copy._t, this._t, false);
     } catch (e) {
       copy.dispose();
-      throw isTrap(e) ? memoryError(this._name, 2 * c.ex.held_bytes(this._t), MAX_MEMORY_BYTES, e) : e;
+      throw isTrap(e) ? memoryError(this._name, 2 * c.stat(this._t, R_HELD_BYTES), MAX_MEMORY_BYTES, e) : e;
     }
     return copy;
   }
@@ -440,7 +435,7 @@ export abstract class TopKBase<K extends string | number> {
       for (;;) {
         const r = this._put(k, est, err);
         if (r >= 0) break;
-        if (r === ERR_ARENA) this._room(this._c!.ex.arena_need());
+        if (r === ERR_ARENA) this._room(this._c!.result(R_ARENA_NEED));
         else if (r === ERR_DUPLICATE) throw new TypeError(`key ${describe(k)} is listed twice`);
         else this._fail(r, k);
       }
@@ -450,9 +445,9 @@ export abstract class TopKBase<K extends string | number> {
 
   /** The summary as bytes (its capacity, totals, floor and every entry's estimate and error), checked by a CRC-32; load it with fromSnapshot. */
   snapshot(): Uint8Array<ArrayBuffer> {
-    const ex = this._pool().ex;
+    const c = this._pool();
     const t = this._t;
-    return writeTopKSnapshot(this._kind, ex.topk_capacity(t), ex.topk_inserted(t), ex.topk_deleted(t), ex.topk_floor(t), this._entries());
+    return writeTopKSnapshot(this._kind, c.h32(t, TOPK_H_CAPACITY), c.hf64(t, TOPK_H_INSERTED), c.hf64(t, TOPK_H_DELETED), c.hf64(t, TOPK_H_FLOOR), this._entries());
   }
 
   /** Frees the summary's memory now; any later call throws. */
@@ -565,7 +560,7 @@ export class TopK extends TopKBase<string> {
     try {
       return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'TopK#countTokens');
     } catch (e) {
-      c.ex.topk_swap(this._t, backup._t);
+      c.ex.topk_move(this._t, backup._t, true);
       throw e;
     } finally {
       backup.dispose();
@@ -592,7 +587,7 @@ export class TopK extends TopKBase<string> {
         if (code === ERR_OVERFLOW) return new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
         if (code !== ERR_ARENA) return new Error(`TopK: unexpected core status ${code}`);
         try {
-          this._room(this._c!.ex.arena_need());
+          this._room(this._c!.result(R_ARENA_NEED));
           return null;
         } catch (e) {
           return e;
@@ -603,9 +598,9 @@ export class TopK extends TopKBase<string> {
         const c = this._pool();
         for (;;) {
           c.view().set(key, c.scratch);
-          const r = c.ex.topk_str_incr(this._t, c.scratch, key.length, by);
+          const r = c.ex.topk_str(this._t, TOPK_INCR, c.scratch, key.length, by, 0);
           if (r >= 0) return r;
-          if (r === ERR_ARENA) this._room(c.ex.arena_need());
+          if (r === ERR_ARENA) this._room(c.result(R_ARENA_NEED));
           else this._fail(r, '(a long token)');
         }
       },
@@ -618,21 +613,21 @@ export class TopK extends TopKBase<string> {
   /** @internal */
   protected _incrRaw(key: string, by: number): number {
     const c = this._c!;
-    if (pack(key)) return c.ex.topk_short_incr(this._t, packLo, packHi, by);
+    if (pack(key)) return c.ex.topk_short(this._t, TOPK_INCR, packLo, packHi, by);
     const len = this._encode(key);
-    return c.ex.topk_str_incr(this._t, c.scratch, len, by);
+    return c.ex.topk_str(this._t, TOPK_INCR, c.scratch, len, by, 0);
   }
 
   /** @internal */
   protected _find(key: string): number {
     const c = this._c!;
-    return c.ex.topk_str_find(this._t, c.scratch, this._encode(key));
+    return c.ex.topk_str(this._t, TOPK_FIND, c.scratch, this._encode(key), 0, 0);
   }
 
   /** @internal */
   protected _put(key: string, est: number, err: number): number {
     const c = this._c!;
-    return c.ex.topk_str_put(this._t, c.scratch, this._encode(key), est, err);
+    return c.ex.topk_str(this._t, TOPK_PUT, c.scratch, this._encode(key), est, err);
   }
 
   /** @internal */
@@ -644,8 +639,8 @@ export class TopK extends TopKBase<string> {
   get(key: string): number {
     const c = this._c;
     if (c !== null && typeof key === 'string') {
-      if (pack(key)) return c.ex.topk_short_get(this._t, packLo, packHi);
-      return c.ex.topk_str_get(this._t, c.scratch, this._encode(key));
+      if (pack(key)) return (c.ex.topk_short(this._t, TOPK_FIND, packLo, packHi, 0) === 0 ? 0 : c.result(R_TOPK_ESTIMATE));
+      return (c.ex.topk_str(this._t, TOPK_FIND, c.scratch, this._encode(key), 0, 0) === 0 ? 0 : c.result(R_TOPK_ESTIMATE));
     }
     this._pool();
     this._checkKey(key);
@@ -656,10 +651,10 @@ export class TopK extends TopKBase<string> {
     const c = this._c;
     if (c !== null && typeof key === 'string' && key.length <= c.inlineChars && by > 0 && Number.isSafeInteger(by)) {
       let r: number;
-      if (pack(key)) r = c.ex.topk_short_incr(this._t, packLo, packHi, by);
+      if (pack(key)) r = c.ex.topk_short(this._t, TOPK_INCR, packLo, packHi, by);
       else {
         const at = c.scratch;
-        r = c.ex.topk_str_incr(this._t, at, encodeInto(key, c.view(), at) - at, by);
+        r = c.ex.topk_str(this._t, TOPK_INCR, at, encodeInto(key, c.view(), at) - at, by, 0);
       }
       if (r >= 0) return r;
     }
@@ -686,12 +681,11 @@ export class TopK extends TopKBase<string> {
       if (n > 8) need += n + (n < 0x80 ? 1 : n < 0x4000 ? 2 : 3);
     }
     if (arr.length === 0 || by === 0) return;
-    const ex = c.ex;
     const t = this._t;
-    if (ex.topk_inserted(t) + ex.topk_deleted(t) + arr.length * by > Number.MAX_SAFE_INTEGER) {
+    if (c.hf64(t, TOPK_H_INSERTED) + c.hf64(t, TOPK_H_DELETED) + arr.length * by > Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`TopK#incrMany: the total would pass Number.MAX_SAFE_INTEGER; nothing changed`);
     }
-    const free = (ex.arena_capacity(t) >>> 0) - (ex.arena_bytes(t) >>> 0);
+    const free = (c.h32(t, H_ARENA_CAP) >>> 0) - (c.h32(t, H_ARENA_USED) >>> 0);
     if (need > free) this._room(need);
     for (let i = 0; i < arr.length; i++) {
       const r = this._incrRaw(arr[i]!, by);
@@ -733,17 +727,17 @@ export class IntTopK extends TopKBase<number> {
 
   /** @internal */
   protected _incrRaw(key: number, by: number): number {
-    return this._c!.ex.topk_int_incr(this._t, key, by);
+    return this._c!.ex.topk_int(this._t, TOPK_INCR, key, by, 0);
   }
 
   /** @internal */
   protected _find(key: number): number {
-    return this._c!.ex.topk_int_find(this._t, key);
+    return this._c!.ex.topk_int(this._t, TOPK_FIND, key, 0, 0);
   }
 
   /** @internal */
   protected _put(key: number, est: number, err: number): number {
-    return this._c!.ex.topk_int_put(this._t, key, est, err);
+    return this._c!.ex.topk_int(this._t, TOPK_PUT, key, est, err);
   }
 
   /** @internal */
@@ -753,7 +747,7 @@ export class IntTopK extends TopKBase<number> {
 
   get(key: number): number {
     const c = this._c;
-    if (c !== null && Number.isSafeInteger(key)) return c.ex.topk_int_get(this._t, key);
+    if (c !== null && Number.isSafeInteger(key)) return (c.ex.topk_int(this._t, TOPK_FIND, key, 0, 0) === 0 ? 0 : c.result(R_TOPK_ESTIMATE));
     this._pool();
     this._checkKey(key);
     return 0;
@@ -762,7 +756,7 @@ export class IntTopK extends TopKBase<number> {
   incr(key: number, by: number = 1): number {
     const c = this._c;
     if (c !== null && by > 0 && Number.isSafeInteger(by) && Number.isSafeInteger(key)) {
-      const r = c.ex.topk_int_incr(this._t, key, by);
+      const r = c.ex.topk_int(this._t, TOPK_INCR, key, by, 0);
       if (r >= 0) return r;
     }
     return this._incrSlow(key, by);
@@ -778,14 +772,13 @@ export class IntTopK extends TopKBase<number> {
       const c = this._pool();
       const { keys: ks, n } = batch;
       if (n === 0 || by === 0) return;
-      const ex = c.ex;
       const t = this._t;
-      if (ex.topk_inserted(t) + ex.topk_deleted(t) + n * by > Number.MAX_SAFE_INTEGER) {
+      if (c.hf64(t, TOPK_H_INSERTED) + c.hf64(t, TOPK_H_DELETED) + n * by > Number.MAX_SAFE_INTEGER) {
         throw new RangeError(`IntTopK#incrMany: the total would pass Number.MAX_SAFE_INTEGER; nothing changed`);
       }
       for (let i = 0; i < n; i++) {
         const k = ks[i]!;
-        const r = ex.topk_int_incr(t, k, by);
+        const r = c.ex.topk_int(t, TOPK_INCR, k, by, 0);
         if (r < 0) this._fail(r, k);
       }
     } finally {

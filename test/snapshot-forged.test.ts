@@ -9,6 +9,7 @@ import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
 import type { Core } from '../src/core.js';
 import { crc32 } from '../src/crc32.js';
 import { ERR_KEY } from '../src/codes.js';
+import { GROUP, H_GROUPS, R_CAPACITY_SLOTS, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_KEY_LEN, R_TALLY_ENTRIES, R_TALLY_PTR, WRITE_DELETE, WRITE_INCR, WRITE_SET } from '../src/abi.js';
 import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 
@@ -557,10 +558,10 @@ describe('the core never reads key bytes as an arena reference', () => {
   /** The key bytes of every entry of table t, as the core reports them. */
   function keyBytes(c: Core, t: number): number[][] {
     const out: number[][] = [];
-    const cap = c.ex.walk_slots(t);
+    const cap = c.h32(t, H_GROUPS) * GROUP;
     for (let cursor = 0; cursor < cap; ) {
       cursor = c.ex.read_refs(t, cursor);
-      const n = c.ex.chunk_count();
+      const n = c.result(R_CHUNK_COUNT);
       const refs = new Uint32Array(c.view().buffer, c.scratch, n * 4).slice();
       for (let j = 0; j < n; j++) out.push([...c.view().subarray(refs[4 * j], refs[4 * j]! + refs[4 * j + 1]!)]);
     }
@@ -571,12 +572,12 @@ describe('the core never reads key bytes as an arena reference', () => {
     const { m, c, t, target } = setup();
     const key = forged(target);
     c.view().set([8, ...key, 5], c.scratch);
-    expect(c.ex.records_apply(t, 0, 10, 1)).toBe(10);
+    expect(c.ex.records_apply(t, 0, 10, 1, false)).toBe(10);
     expect(keyBytes(c, t)).toEqual([[0x78], key].sort());
     // The same bytes again find that entry; nothing else changed anywhere.
     c.view().set([8, ...key, 2], c.scratch);
-    expect(c.ex.records_load(t, 0, 10)).toBe(-9); // ERR_DUPLICATE
-    expect(c.ex.records_apply(t, 0, 10, 1)).toBe(10);
+    expect(c.ex.records_apply(t, 0, 10, 1, true)).toBe(-9); // ERR_DUPLICATE
+    expect(c.ex.records_apply(t, 0, 10, 1, false)).toBe(10);
     c.view().set(key, c.scratch);
     expect(c.ex.str_get(t, c.scratch, 8)).toBe(7);
     expect(m.size).toBe(2);
@@ -607,9 +608,9 @@ describe('the core never reads key bytes as an arena reference', () => {
     const before = snapshot(m);
     const hi = 0xff000000 | 0; // tag byte 0xFF, offset in lo
     expect(c.ex.short_incr(t, target, hi, 1)).toBe(ERR_KEY);
-    expect(c.ex.short_set(t, target, hi, 1)).toBe(ERR_KEY);
+    expect(c.ex.short_write(t, target, hi, 1, WRITE_SET)).toBe(ERR_KEY);
     expect(c.ex.short_get(t, target, hi)).toBe(0);
-    expect(c.ex.short_delete(t, target, hi)).toBe(0);
+    expect(c.ex.short_write(t, target, hi, 0, WRITE_DELETE)).toBe(0);
     // Length 1 ('a') with a stray byte after it.
     expect(c.ex.short_incr(t, 0x6261, 1 << 24, 1)).toBe(ERR_KEY);
     expect(c.ex.short_incr(t, 0x61, (1 << 24) | 0x10, 1)).toBe(ERR_KEY);
@@ -617,7 +618,7 @@ describe('the core never reads key bytes as an arena reference', () => {
     const u32 = new Uint32Array(c.view().buffer, c.scratch, 4);
     u32.set([0x78, 1 << 24, target, 0xff000001]);
     expect(c.ex.str_incr_many(t, 2, 1)).toBe(ERR_KEY);
-    expect(c.ex.err_index()).toBe(1);
+    expect(c.result(R_ERR_INDEX)).toBe(1);
     c.ex.short_incr(t, 0x78, 1 << 24, -1); // the batch's first key, taken back as JS would
     expect(snapshot(m)).toEqual(before);
     checkBystanders(b);
@@ -628,9 +629,9 @@ describe('the core never reads key bytes as an arena reference', () => {
     const { m, c, t } = setup();
     const before = snapshot(m);
     const S = c.scratchBytes;
-    expect(c.ex.records_apply(t, 0, S + 1, 1)).toBe(ERR_KEY);
-    expect(c.ex.records_apply(t, 11, 10, 1)).toBe(ERR_KEY);
-    expect(c.ex.records_load(t, 0, S + 64)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 0, S + 1, 1, false)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 11, 10, 1, false)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 0, S + 64, 1, true)).toBe(ERR_KEY);
     // A batch whose last key's bytes would run past the scratch.
     const u32 = new Uint32Array(c.view().buffer, c.scratch, S >> 2);
     u32[0] = S;
@@ -639,15 +640,15 @@ describe('the core never reads key bytes as an arena reference', () => {
     // More short words than the scratch holds.
     for (let w = 0; w < S >> 2; w += 2) u32.set([0x78, 1 << 24], w);
     expect(c.ex.str_incr_many(t, (S >> 3) + 1, 1)).toBe(ERR_KEY);
-    expect(c.ex.err_index()).toBe(S >> 3);
+    expect(c.result(R_ERR_INDEX)).toBe(S >> 3);
     c.ex.short_incr(t, 0x78, 1 << 24, -(S >> 3)); // the words that were in the scratch, taken back
     expect(c.ex.count_tokens(t, S + 1, 1, 1 | 8, Infinity)).toBe(ERR_KEY);
     // Key bytes given by address: only inside the scratch.
     for (const [ptr, len] of [[c.scratch, S + 1], [c.scratch + S - 4, 8], [c.scratch - 8, 8], [0, 8], [c.scratch + S + 1, 0]] as const) {
       expect(c.ex.str_incr(t, ptr, len, 1)).toBe(ERR_KEY);
-      expect(c.ex.str_set(t, ptr, len, 1)).toBe(ERR_KEY);
+      expect(c.ex.str_write(t, ptr, len, 1, WRITE_SET)).toBe(ERR_KEY);
       expect(c.ex.str_get(t, ptr, len)).toBe(0);
-      expect(c.ex.str_delete(t, ptr, len)).toBe(0);
+      expect(c.ex.str_write(t, ptr, len, 0, WRITE_DELETE)).toBe(0);
     }
     expect(snapshot(m)).toEqual(before);
     const n = new IntCounterMap();
@@ -667,30 +668,30 @@ describe('the core checks the other offsets and indexes JS hands it', () => {
     m.incr('x'.repeat(40), 3);
     const { _c: c, _t: t } = inside(m);
     const before = snapshot(m);
-    const cap = c.ex.capacity_slots(t);
+    const cap = c.stat(t, R_CAPACITY_SLOTS);
     // The one live slot is the last cursor from which read_refs still finds an entry.
     let live = 0;
     for (let i = 0; i < cap; i++) {
       c.ex.read_refs(t, i);
-      if (c.ex.chunk_count() > 0) live = i;
+      if (c.result(R_CHUNK_COUNT) > 0) live = i;
     }
     const empty = live + 1 < cap ? live + 1 : live - 1;
-    expect(c.ex.slot_key_len(t, live)).toBe(40);
+    expect((c.ex.slot_read(t, live), c.result(R_SLOT_KEY_LEN))).toBe(40);
     for (const i of [cap, cap + 16, 0x7fffffff, empty]) {
-      expect(c.ex.slot_incr(t, i, 1)).toBe(ERR_KEY);
-      expect(c.ex.slot_set(t, i, 5)).toBe(ERR_KEY);
-      expect(c.ex.slot_delete(t, i)).toBe(0);
+      expect(c.ex.slot_write(t, i, 1, WRITE_INCR)).toBe(ERR_KEY);
+      expect(c.ex.slot_write(t, i, 5, WRITE_SET)).toBe(ERR_KEY);
+      expect(c.ex.slot_write(t, i, 0, WRITE_DELETE)).toBe(0);
     }
     expect(snapshot(m)).toEqual(before);
     // A tally whose entry reaches past the scratch: dropped, and the flush refuses.
-    const at = c.ex.tally_ptr() >>> 0;
+    const at = c.result(R_TALLY_PTR) >>> 0;
     const dv = new DataView(c.view().buffer);
     dv.setUint16(at, 0xfff0, true);
     dv.setUint16(at + 2, 0x40, true);
     dv.setUint32(at + 4, 1, true);
     c.ex.tally_load(1, 0);
     expect(c.ex.tally_flush(t, 1)).toBe(ERR_KEY);
-    expect(c.ex.tally_entries()).toBe(0);
+    expect(c.result(R_TALLY_ENTRIES)).toBe(0);
     expect(snapshot(m)).toEqual(before);
     checkBystanders(b);
     m.dispose();

@@ -1,0 +1,62 @@
+// The core's interface is declared once in assembly/ and generated into
+// src/abi.ts: the committed file must be what the generator makes now, and
+// the compiled module must export exactly the functions it lists.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without declarations
+import { generate, readConstants, OUT } from '../scripts/gen-abi.mjs';
+import * as abi from '../src/abi.js';
+import { coreModule } from '../src/wasm.js';
+import { Core } from '../src/core.js';
+
+const gen = generate as (read?: (f: string) => string) => string;
+
+describe('the generated ABI', () => {
+  it('src/abi.ts is current: regenerating it from assembly/ gives the same text', () => {
+    expect(readFileSync(OUT as string, 'utf8')).toBe(gen());
+  });
+
+  it('the compiled core exports exactly the functions src/abi.ts lists, at most 60', () => {
+    const fns = WebAssembly.Module.exports(coreModule()).filter((e) => e.kind === 'function').map((e) => e.name);
+    expect([...fns].sort()).toEqual([...abi.CORE_FUNCTIONS].sort());
+    expect(fns.length).toBeLessThanOrEqual(60);
+    const ex = new Core().ex as unknown as Record<string, unknown>;
+    for (const name of abi.CORE_FUNCTIONS) expect(typeof ex[name]).toBe('function');
+  });
+
+  it('every constant of assembly/abi.ts is in src/abi.ts with its value', () => {
+    const consts = (readConstants as (s: string) => Array<{ name: string; value: string }>)(readFileSync('assembly/abi.ts', 'utf8'));
+    expect(consts.length).toBeGreaterThan(50);
+    for (const { name, value } of consts) expect((abi as Record<string, unknown>)[name]).toBe(Number(value));
+  });
+
+  it('a change on the assembly side shows as a stale file', () => {
+    const edited = gen((f) => {
+      const text = readFileSync(f, 'utf8');
+      return f === 'assembly/abi.ts' ? text.replace('ERR_GROW: f64 = -1;', 'ERR_GROW: f64 = -11;') : text;
+    });
+    expect(edited).not.toBe(readFileSync(OUT as string, 'utf8'));
+    expect(edited).toContain('export const ERR_GROW = -11;');
+  });
+
+  it('the header and result block offsets agree with what the core writes', () => {
+    const c = new Core();
+    const t = c.ex.header_new(abi.LAYOUT_STR32) >>> 0;
+    expect(c.ex.short_incr(t, 0x78, 1 << 24, 1)).toBe(abi.ERR_GROW);
+    expect(c.ex.table_resize(t, abi.LAYOUT_STR32, 2, Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(c.ex.short_incr(t, 0x78, 1 << 24, 3)).toBe(3);
+    expect(c.h32(t, abi.H_ITEMS)).toBe(1);
+    expect(c.h32(t, abi.H_GROUPS)).toBe(2);
+    expect(c.view()[t + abi.H_LAYOUT]).toBe(abi.LAYOUT_STR32);
+    expect(c.ex.table_stats(t, abi.STATS_TOTAL)).toBe(3);
+    expect(c.stat(t, abi.R_CAPACITY_SLOTS)).toBe(2 * abi.GROUP);
+    expect(c.stat(t, abi.R_TABLE_BYTES)).toBe(2 * abi.GROUP * (1 + abi.SLOT_BYTES_STR32));
+    const v = c.h32(t, abi.H_VERSION);
+    c.ex.table_mark(t, abi.MARK_VERSION, 0, 0);
+    expect(c.h32(t, abi.H_VERSION)).toBe(v + 1);
+    // A batch whose second word is no key stops there: R_ERR_INDEX says where.
+    c.u32.set([0x78, 1 << 24, 0, abi.BYTES_WORD | 1]);
+    expect(c.ex.str_incr_many(t, 2, 1)).toBe(abi.ERR_KEY);
+    expect(c.result(abi.R_ERR_INDEX)).toBe(1);
+  });
+});
