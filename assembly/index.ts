@@ -10,9 +10,9 @@ import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
 import { fitsRecord, nextKeyPtr, arenaNeed } from "./arena";
 import { packKey, isInlineForm } from "./keys";
 import { setHashKey, nextSeed } from "./hash";
-import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
+import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildNeeded, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
-import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
+import { importRecord, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
 import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
@@ -323,12 +323,12 @@ export function seed_hi(t: usize): u32 { return <u32>(seedOf(t) >> 32); }
 export function set_seed(t: usize, lo: u32, hi: u32): void { if (itemsOf(t) == 0) setSeed(t, (<u64>hi << 32) | <u64>lo); }
 /** Gives an emptied table the next seed of its chain (clear: hash.ts). */
 export function next_seed(t: usize): void { if (itemsOf(t) == 0) setSeed(t, nextSeed(seedOf(t))); }
-export function advice(t: usize): bool {
+export function advice(t: usize): i32 {
   const l = layoutOf(t);
-  if (l == INT32) return rebuildAdvised<i32, u32>(t);
-  if (l == INT64) return rebuildAdvised<i64, f64>(t);
-  if (l == STR32) return rebuildAdvised<u64, u32>(t);
-  return rebuildAdvised<u64, f64>(t);
+  if (l == INT32) return rebuildNeeded<i32, u32>(t);
+  if (l == INT64) return rebuildNeeded<i64, f64>(t);
+  if (l == STR32) return rebuildNeeded<u64, u32>(t);
+  return rebuildNeeded<u64, f64>(t);
 }
 export function layout_id(t: usize): i32 { return layoutOf(t); }
 
@@ -353,8 +353,6 @@ export function prune_below(t: usize, min: f64): f64 {
   return prune<u64, f64>(t, min);
 }
 export function err_index(): u32 { return errIndex; }
-export function chunk_count(): u32 { return chunkCount; }
-export function chunk_bytes(): u32 { return chunkBytes; }
 
 export function probe_stats(t: usize): void {
   const l = layoutOf(t);
@@ -365,28 +363,6 @@ export function probe_stats(t: usize): void {
 }
 export function probe_sum(): f64 { return probeSum; }
 export function probe_max(): u32 { return probeMax; }
-
-export function read_refs(t: usize, cursor: u32): u32 {
-  const l = layoutOf(t);
-  if (l == INT32) return readRefs<i32, u32>(t, cursor);
-  if (l == INT64) return readRefs<i64, f64>(t, cursor);
-  if (l == STR32) return readRefs<u64, u32>(t, cursor);
-  return readRefs<u64, f64>(t, cursor);
-}
-
-export function export_stream(t: usize, cursor: u32): u32 {
-  return layoutOf(t) == STR64 ? exportStream<f64>(t, cursor) : exportStream<u32>(t, cursor);
-}
-
-export function import_ints(t: usize, n: u32): void {
-  if (layoutOf(t) == INT64) importInts<i64, f64>(t, n);
-  else importInts<i32, u32>(t, n);
-}
-
-export function import_stream(t: usize, n: u32): void {
-  if (layoutOf(t) == STR64) importStream<f64>(t, n);
-  else importStream<u32>(t, n);
-}
 
 /** Where the bytes of a new arena record of `len` bytes go (a long key, or one moved alone), or 0 when the arena must grow first. */
 export function arena_reserve(t: usize, len: u32): usize {

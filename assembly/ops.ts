@@ -57,10 +57,18 @@ import {
   return x == Math.trunc(x) && Math.abs(x) <= MAX_SAFE;
 }
 
+/** What a table needs (rebuildNeeded; src/codes.ts REBUILD_*): nothing, fewer slots, or its arena's erased keys dropped. */
+// @ts-ignore: decorator
+@inline export const REBUILD_NONE: i32 = 0;
+// @ts-ignore: decorator
+@inline export const REBUILD_SLOTS: i32 = 1;
+// @ts-ignore: decorator
+@inline export const REBUILD_ARENA: i32 = 2;
+
 /**
  * Whether the table holds far more memory than its entries need, so that JS
- * should rebuild it smaller (src/base.ts decides how: release, shrink or
- * compact the arena):
+ * should rebuild it smaller (src/table.ts: release or shrink the slots,
+ * REBUILD_SLOTS, or only compact the arena, REBUILD_ARENA):
  *   - it is empty and holds more than one group: its slots go back (a
  *     one-group table is kept, so a counter toggling between 0 and 1 does
  *     not allocate on every toggle);
@@ -69,17 +77,20 @@ import {
  *   - its arena is mostly erased keys (past 4 KiB in a pool, 64 KiB in an
  *     own instance, where compaction means a new instance).
  */
-export function rebuildAdvised<K, C>(t: usize): bool {
-  const garbage = garbageOf(t);
-  if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return true;
+export function rebuildNeeded<K, C>(t: usize): i32 {
   const items = itemsOf(t);
-  if (items == 0) return groupsOf(t) > 1 || modeOf(t) == MODE_OWN;
-  if (<u64>groupsOf(t) * strideFor<K, C>() <= KEEP_TABLE_BYTES) return false;
-  return (<u64>items << 4) < <u64>capacityOf(t);
+  if (items == 0) {
+    if (groupsOf(t) > 1 || modeOf(t) == MODE_OWN) return REBUILD_SLOTS;
+  } else if (<u64>groupsOf(t) * strideFor<K, C>() > KEEP_TABLE_BYTES && (<u64>items << 4) < <u64>capacityOf(t)) {
+    return REBUILD_SLOTS;
+  }
+  const garbage = garbageOf(t);
+  if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return REBUILD_ARENA;
+  return REBUILD_NONE;
 }
 
 function afterErase<K, C>(t: usize): f64 {
-  if (rebuildAdvised<K, C>(t)) return DONE_REBUILD;
+  if (rebuildNeeded<K, C>(t) != REBUILD_NONE) return DONE_REBUILD;
   if (itemsOf(t) == 0) {
     clearTable(t);
     setArenaUsed(t, 0);

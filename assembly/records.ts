@@ -73,7 +73,7 @@ let varintValue: u64 = 0;
 
 /**
  * Records of the live entries from slot `cursor` on, into scratch, as many as
- * surely fit. Returns the next cursor; chunkBytes says how many bytes were
+ * surely fit. Returns the next cursor; recordBytes says how many bytes were
  * written. A string key too long to fit the scratch alone is left for JS
  * (nothing written, the cursor on it).
  */

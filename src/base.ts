@@ -1,15 +1,16 @@
-import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
-import { isCompileFailure } from './wasm.js';
-import { Own, Pool, poolForNewTable, freeHeader, tablesFreed } from './pools.js';
-import {
-  DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_KEY, ERR_MEMORY, ERR_OVERFLOW, ERR_STEP, ERR_WIDEN, LAYOUT_NAMES,
-} from './codes.js';
-import { checkCount, checkStep, describe, disposedError, memoryError, modifiedError, overflowError, reentrantError } from './errors.js';
+import type { Core } from './core.js';
+import { Own } from './pools.js';
+import { DONE_REBUILD, ERR_KEY, ERR_OVERFLOW, ERR_STEP, LAYOUT_NAMES } from './codes.js';
+import { checkCount, checkStep, describe, modifiedError, overflowError } from './errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
-import { applyBytes, CorruptRecordsError, type RecordSink } from './records.js';
+import { applyBytes, CorruptRecordsError, readEnd, readVarint } from './records.js';
 import { mergeTable } from './merge.js';
 import { writeSnapshot } from './snapshot.js';
 import { compareKeys } from './key-order.js';
+import { DEFAULT_OPTIONS, isTrap, READING_CALLS, Table, type BatchStop } from './table.js';
+import { decode } from './utf8.js';
+
+export type { BatchStop };
 
 /** Operations the slow path (settle) can run again after a rebuild. */
 export const OP_GET = 0;
@@ -21,454 +22,45 @@ export type Op = typeof OP_GET | typeof OP_INCR | typeof OP_SET | typeof OP_DELE
 /** "Not run yet": settle validates the arguments, then runs the op. */
 export const NOT_RUN = -100;
 
-/**
- * A rebuild sizes the table so that it is this full afterwards. 0.6 keeps a
- * growth step under 1.46x (7/8 / 0.6), which is what holds an int map of
- * small keys under 16 bytes per entry at any size; shrinking to it leaves
- * room to grow back without an immediate rebuild. Inside a pool a rebuild is
- * a heap block and a pass in wasm (~10 ns an entry), so small tables grow by
- * the same step: a 25-key map then holds 2 groups (288 bytes of slots).
- */
-const REBUILD_LOAD = 0.6;
-const MAX_LOAD = 7 / 8;
-/**
- * From 8 groups up to 4,096 (128 to 65,536 slots) a table grows 4x a step
- * (to ~22% full) instead: a map filled from empty (a word count) otherwise
- * spends a third of its time in rebuilds at 1.46x steps (measured: 300k
- * WordNet tokens into a new map, 0.86x Map at 1.46x steps, 1.19x at 4x).
- * Small tables keep the small step, so that a map of 25 or 100 keys stays
- * compact (2 groups, not 5, for 25); big ones too, so that bytes per entry
- * stay low.
- */
-const FAST_GROWTH_LOAD = 0.22;
-const FAST_GROWTH_MIN = 8;
-const FAST_GROWTH_MAX = 4096;
-const GROUP = 16;
-const SLOT_BYTES = [8, 16, 12, 16] as const;
-
-/**
- * A table whose slots and keys would pass this many bytes moves out of its
- * pool into an instance of its own, and one that shrinks under a quarter of
- * it moves back (the gap keeps a map that hovers around one size from moving
- * on every operation). At 1 MiB an own instance's fixed costs (a 64 KiB page
- * of scratch and statics, ~50 µs to create, a wasm memory reservation) are
- * under 7% of what it holds, and its memory goes back to the engine as soon
- * as the map shrinks, clears or is disposed; below it, a pool's heap packs
- * tables with no per-map page and reuses freed blocks.
- */
-const OWN_BYTES = 1 << 20;
-
-/** Slot bytes a table keeps while it holds entries (KEEP_TABLE_BYTES in assembly/ops.ts). */
-const KEEP_TABLE_BYTES = 16384;
-
-function groupsFor(entries: number, load: number): number {
-  return Math.max(1, Math.ceil(entries / load / GROUP));
-}
-
-function tableBytesFor(layout: number, groups: number): number {
-  return groups * (16 + 16 * SLOT_BYTES[layout as 0 | 1 | 2 | 3]);
-}
-
-/**
- * The calls that read input which may run the caller's code. While one of
- * them reads, its map's `_t` is -2 - (the call's index here) and `_c` is
- * null: code that reading runs (a getter, an iterator, a Proxy trap, a
- * subclass method) and that calls back into the map finds it busy on the
- * slow path every call already takes for a map with no table, so the fast
- * paths check nothing. (-1 is a disposed map.)
- */
-const READING_CALLS = ['incrMany', 'merge', 'countTokens', 'tokenCounter'] as const;
-export type ReadingCall = (typeof READING_CALLS)[number];
-
-/** `_t` of a map busy reading the input of `call`. */
-function busyMark(call: ReadingCall): number {
-  return -2 - READING_CALLS.indexOf(call);
-}
-
-/** A batch that stopped part way: `done` keys were applied, then `error`. */
-export interface BatchStop {
-  done: number;
-  error: unknown;
-}
-
-type Rebuild = 'create' | 'grow' | 'widen' | 'shrink' | 'compact' | 'arena' | 'reserve';
-
-interface Options {
-  readonly maxBytes: number;
-  readonly initialCapacity: number;
-  /**
-   * Not an option: structuredClone and postMessage would copy a map's fields
-   * (a pointer into wasm memory) as a plain object, or fail on the core with
-   * a message about a native function. A Symbol cannot be cloned, and the
-   * engine names it in the DataCloneError, so this value is the message.
-   */
-  readonly noClone: symbol;
-}
-
-// Short: newer V8s cut a long description out of the middle of the message.
-const NO_CLONE = Symbol('tophash map: send map.snapshot() and rebuild it with fromSnapshot(bytes)');
-
-const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0, noClone: NO_CLONE });
-
 function* project<T extends [unknown, unknown], I extends 0 | 1>(entries: Iterator<T>, i: I): IterableIterator<T[I]> {
   for (let r = entries.next(); !r.done; r = entries.next()) yield r.value[i];
 }
 
-/** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
-function isTrap(e: unknown): boolean {
-  return e instanceof WebAssembly.RuntimeError;
-}
-
-/** The highest count in table `t` of `c`: selected in wasm, or found by a walk of the slots when there is no memory for that. */
-function maxCount(c: Core, t: number): number {
-  let got: number;
-  try {
-    got = c.ex.top_k(t, 1);
-  } catch (e) {
-    if (!isTrap(e)) throw e;
-    got = -1;
-  }
-  if (got >= 0) {
-    try {
-      if (got === 0) return 0;
-      c.ex.read_top(t, 0);
-      return (c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64)[1]!;
-    } finally {
-      c.ex.top_free();
-    }
-  }
-  const cap = c.ex.walk_slots(t);
-  let top = 0;
-  for (let cursor = 0; cursor < cap;) {
-    cursor = c.ex.read_refs(t, cursor);
-    const n = c.ex.chunk_count();
-    const f64 = c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64;
-    for (let j = 0; j < n; j++) top = Math.max(top, f64[2 * j + 1]!);
-  }
-  return top;
-}
-
-
 /**
- * What CounterMap and IntCounterMap share: where the table lives (a pool, or
- * an instance of its own), the slow path behind every operation, rebuilds,
- * iteration, mostCommon and stats. Subclasses supply key handling.
- *
- * A map is three fields, so that a million of them cost little on the JS
- * heap; everything else (size, version, seed, rebuild count) is in the
- * table's header in wasm memory.
+ * The API CounterMap and IntCounterMap share, over the Table they are
+ * (table.ts: placement, sizing, status codes): the slow path behind every
+ * single-key operation, atomic batches, iteration, mostCommon, stats,
+ * merge and snapshots. Subclasses encode keys.
  */
-export abstract class CounterMapBase<K> {
-  /** @internal First, so that structuredClone meets its NO_CLONE before the core. */
-  private readonly _o: Options;
-  /** @internal The instance the table lives in; null before the first insertion and after dispose(). */
-  protected _c: Core | null = null;
-  /** @internal The table's header in `_c`; 0 before the first insertion, -1 after dispose(). */
-  protected _t = 0;
-
-  /** @internal */
-  protected abstract get _name(): string;
-  /** @internal */
-  protected abstract get _narrowLayout(): number;
-  /** @internal */
-  protected abstract get _wideLayout(): number;
-
+export abstract class CounterMapBase<K> extends Table {
   /** @internal Runs one op on the current table; returns the core's result or code. */
   protected abstract _run(op: Op, key: K, arg: number): number;
   /** @internal Throws the TypeError/RangeError for a bad key; returns when it is fine. */
   protected abstract _checkKey(key: K): void;
-  /** @internal Copies every entry of table `ft` in `from` into the empty, presized table `tt` in `to`. */
-  protected abstract _transfer(from: Core, ft: number, to: Core, tt: number): void;
-  /** @internal The key of the index-th 16-byte entry reference in the core's scratch. */
+  /** @internal The key of the index-th 16-byte entry reference mostCommon's selection wrote into the core's scratch. */
   protected abstract _refKey(core: Core, index: number): K;
+  /** @internal The key of the portable record at `at` (records.ts); where it ends in `readEnd`. */
+  protected abstract _recordKey(u8: Uint8Array, at: number): K;
   /** @internal The kind byte of this map's snapshots (snapshot.ts). */
   protected abstract get _kind(): number;
+  /** @internal A new empty map of this kind (the library's own class, whatever `this` is). */
+  protected abstract _blank(): CounterMapBase<K>;
 
   constructor(options?: CounterMapOptions) {
-    if (options === undefined) {
-      this._o = DEFAULT_OPTIONS;
-      return;
-    }
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`options must be an object, got ${describe(options)}`);
-    }
-    const { initialCapacity = 0, maxBytes = MAX_MEMORY_BYTES } = options;
-    if (typeof initialCapacity !== 'number') throw new TypeError(`initialCapacity must be a number, got ${describe(initialCapacity)}`);
-    if (!Number.isSafeInteger(initialCapacity) || initialCapacity < 0) {
-      throw new RangeError(`initialCapacity must be a safe integer >= 0, got ${describe(initialCapacity)}`);
-    }
-    if (typeof maxBytes !== 'number') throw new TypeError(`maxBytes must be a number, got ${describe(maxBytes)}`);
-    if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${describe(maxBytes)}`);
-    this._o = { maxBytes: Math.min(maxBytes, MAX_MEMORY_BYTES), initialCapacity, noClone: NO_CLONE };
-  }
-
-  // ---- where the table lives --------------------------------------------------
-
-  /** @internal Throws for a disposed map, and for a call into a map that is reading a call's input. */
-  protected _alive(): void {
-    if (this._t < 0) throw this._t === -1 ? disposedError(this._name) : this._reentrant();
-  }
-
-  /** @internal The error for a call refused because the map is busy. */
-  private _reentrant(): TypeError {
-    return reentrantError(this._name, READING_CALLS[-2 - this._t]!);
-  }
-
-  /**
-   * @internal Runs `read`, which reads the input of `call` and may run the
-   * caller's code, while the map refuses every call (and holds no table, as
-   * far as that code can tell). Nothing of the map may be touched inside it.
-   */
-  protected _reading<T>(call: ReadingCall, read: () => T): T {
-    this._alive();
-    const c = this._c;
-    const t = this._t;
-    this._c = null;
-    this._t = busyMark(call);
-    try {
-      return read();
-    } finally {
-      this._c = c;
-      this._t = t;
-    }
-  }
-
-  /** @internal The pool holding this map's header, and the header. */
-  private _home(): [Pool, number] {
-    const c = this._c!;
-    return c instanceof Own ? [c.home, c.homeT] : [c as Pool, this._t];
-  }
-
-  /**
-   * @internal The map's first insertion: a header in a pool, and its table.
-   * The header is registered for reclaiming only once the table exists; if
-   * making the table fails, the header is freed and the map holds nothing,
-   * exactly as before the call.
-   */
-  private _create(revocable = false, capacity = this._o.initialCapacity): void {
-    let pool: Pool;
-    try {
-      pool = poolForNewTable();
-    } catch (e) {
-      if (isCompileFailure(e)) throw e;
-      throw memoryError(this._name, PAGE, this._o.maxBytes, e);
-    }
-    let t: number;
-    try {
-      t = pool.ex.header_new(this._narrowLayout) >>> 0;
-    } catch (e) {
-      throw memoryError(this._name, 64, this._o.maxBytes, e);
-    }
-    pool.tables++;
-    this._c = pool;
-    this._t = t;
-    try {
-      this._rebuild('create', capacity);
-    } catch (e) {
-      freeHeader(pool, t);
-      this._c = null;
-      this._t = 0;
-      throw e;
-    }
-    // A revocable registration (the map as its token: ~40 bytes more) lets
-    // _abandon() take the header back; plain insertions never need that.
-    if (revocable) pool.registry.register(this, t, this);
-    else pool.registry.register(this, t);
-  }
-
-  /**
-   * @internal After a call that made this map's table (it held none before)
-   * and left it empty (nothing counted, or everything taken back): gives the
-   * header back too, so the map holds no memory, exactly as before the call.
-   * Only a table made by `_coreFor(true, true)` can be given back.
-   */
-  protected _abandon(): void {
-    const c = this._c;
-    if (c === null || c.ex.size(this._t) !== 0) return;
-    this.clear();
-    const pool = this._c as Pool;
-    const t = this._t;
-    if (!pool.registry.unregister(this)) return;
-    freeHeader(pool, t);
-    this._c = null;
-    this._t = 0;
-  }
-
-  /**
-   * @internal
-   * Resizes, widens, compacts or grows the arena of the table, in place in its
-   * pool or by moving it to (or between, or back from) an instance of its
-   * own. `need` is the arena bytes an insert is waiting for ('arena'), or
-   * the entries to make room for ('create', 'reserve'). On any failure
-   * the table stays as it was and a RangeError is thrown.
-   */
-  protected _rebuild(why: Rebuild, need = 0): void {
-    if (this._c === null) return this._create();
-    const c = this._c;
-    const t = this._t;
-    const ex = c.ex;
-    const items = ex.size(t);
-    const oldGroups = ex.capacity_slots(t) / GROUP;
-    let layout = ex.layout_id(t);
-    let groups: number;
-    switch (why) {
-      case 'create': groups = groupsFor(Math.max(1, need), MAX_LOAD); break;
-      case 'reserve': groups = Math.max(oldGroups, groupsFor(need, REBUILD_LOAD)); break;
-      case 'grow': {
-        const fast = groupsFor(items + 1, FAST_GROWTH_LOAD);
-        groups = Math.max(oldGroups + 1, oldGroups >= FAST_GROWTH_MIN && fast <= FAST_GROWTH_MAX ? fast : groupsFor(items + 1, REBUILD_LOAD));
-        break;
-      }
-      case 'widen':
-        layout = this._wideLayout;
-        groups = Math.max(oldGroups, groupsFor(items + 1, REBUILD_LOAD));
-        break;
-      case 'shrink': groups = items === 0 ? 0 : groupsFor(items, REBUILD_LOAD); break;
-      default: groups = Math.max(oldGroups, 1);
-    }
-    const live = ex.arena_bytes(t) - ex.arena_garbage(t);
-    const arenaBytes = why === 'arena' ? live + need : live;
-    const bytes = tableBytesFor(layout, groups) + arenaBytes;
-    const own = c instanceof Own;
-    const max = this._o.maxBytes;
-    if (own ? bytes >= OWN_BYTES / 4 : bytes > OWN_BYTES) {
-      if (own && why === 'arena') {
-        // Arena room for an own table is the tail of its memory: it grows in
-        // place, unless the budget stops it and erased keys can make room.
-        const r = ex.arena_grow(t, need, max);
-        c.recount();
-        if (r !== ERR_MEMORY || ex.arena_garbage(t) === 0) return this._check(r, c);
-      }
-      // After a move for arena room, more room to append (amortized growth).
-      this._moveToOwn(layout, groups, arenaBytes, why === 'arena' ? arenaBytes >> 3 : 0);
-      return;
-    }
-    if (own) {
-      this._moveToPool(layout, groups, arenaBytes);
-      return;
-    }
-    try {
-      let r = this._resizeInPool(why, layout, groups, oldGroups, need);
-      if (r === ERR_MEMORY && why !== 'compact' && ex.arena_garbage(t) > 0) {
-        // At the budget, erased keys' records are what can make room.
-        this._check(ex.arena_compact(t, why === 'arena' ? need : 0, max), c);
-        r = this._resizeInPool(why, layout, groups, oldGroups, need);
-      }
-      this._check(r, c);
-      if (why === 'shrink' || why === 'compact') tablesFreed(c as Pool);
-    } catch (e) {
-      if (isTrap(e)) throw memoryError(this._name, ex.held_bytes(t) + bytes, max, e);
-      throw e;
-    }
-  }
-
-  /** @internal One rebuild step of a pooled table; 0 or ERR_MEMORY. */
-  private _resizeInPool(why: Rebuild, layout: number, groups: number, oldGroups: number, need: number): number {
-    const ex = this._c!.ex;
-    const t = this._t;
-    const max = this._o.maxBytes;
-    if (why === 'arena') return ex.arena_bytes(t) + need <= ex.arena_capacity(t) ? 0 : ex.arena_grow(t, need, max);
-    if (why === 'compact') return ex.arena_compact(t, 0, max);
-    if (groups === 0) {
-      ex.table_release(t);
-      return 0;
-    }
-    if (groups !== oldGroups || layout !== ex.layout_id(t)) {
-      const r = ex.table_resize(t, layout, groups, max);
-      if (r < 0) return r;
-    }
-    const garbage = ex.arena_garbage(t);
-    if (why === 'shrink' && garbage > ex.arena_bytes(t) - garbage) return ex.arena_compact(t, 0, max);
-    return 0;
-  }
-
-  /** @internal Throws the memory error for an ERR_MEMORY from a resize. */
-  private _check(r: number, c: Core, t = this._t): void {
-    if (r === ERR_MEMORY) throw memoryError(this._name, Math.max(c.ex.refused_bytes(), this._held(c, t) + 1), this._o.maxBytes);
-  }
-
-  /** @internal Bytes the map holds now: its heap blocks in a pool, or its own memory. */
-  private _held(c: Core | null = this._c, t = this._t): number {
-    if (c === null) return 0;
-    return c instanceof Own ? c.bytes : c.ex.held_bytes(t);
-  }
-
-  /** @internal Moves the table into a fresh instance of its own. */
-  private _moveToOwn(layout: number, groups: number, arenaBytes: number, slack: number): void {
-    const [home, homeT] = this._home();
-    const max = this._o.maxBytes;
-    let own: Own;
-    try {
-      own = new Own(home, homeT);
-    } catch (e) {
-      throw memoryError(this._name, PAGE, max, e);
-    }
-    const pages = (bytes: number): number => Math.ceil(own.ex.own_bytes_needed(layout, groups, bytes) / PAGE) * PAGE;
-    if (slack > 0 && pages(arenaBytes + slack) <= max) arenaBytes += slack;
-    const need = pages(arenaBytes);
-    if (need > max || need > MAX_MEMORY_BYTES || arenaBytes > 0xffff0000) throw memoryError(this._name, need, max);
-    // The same seed: the entries then arrive in the new table's hash order and
-    // its inserts walk memory sequentially (a new seed made every insert a
-    // cache miss: 70 against 22 ns an entry at 2M int keys).
-    const c0 = this._c!;
-    const ot = own.ex.own_init(layout, groups, c0.ex.seed_lo(this._t), c0.ex.seed_hi(this._t), arenaBytes, Math.floor(max / PAGE)) >>> 0;
-    if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
-    own.refresh();
-    const c = this._c!;
-    try {
-      this._transfer(c, this._t, own, ot);
-    } catch (e) {
-      throw e instanceof RangeError ? e : memoryError(this._name, own.bytes, max, e);
-    }
-    if (c instanceof Own) c.close();
-    else {
-      c.ex.table_release(this._t);
-      tablesFreed(c as Pool);
-    }
-    own.open();
-    home.ex.count_rebuild(homeT);
-    this._c = own;
-    this._t = ot;
-  }
-
-  /** @internal Moves an own table back into the pool that holds its header. */
-  private _moveToPool(layout: number, groups: number, arenaBytes: number): void {
-    const c = this._c as Own;
-    const { home, homeT } = c;
-    const ex = home.ex;
-    const max = this._o.maxBytes;
-    try {
-      if (groups > 0) {
-        ex.set_seed(homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
-        this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
-        if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
-        home.refresh();
-        this._transfer(c, this._t, home, homeT);
-      }
-    } catch (e) {
-      ex.table_release(homeT);
-      throw e instanceof RangeError ? e : memoryError(this._name, ex.held_bytes(homeT), max, e);
-    }
-    c.close();
-    this._c = home;
-    this._t = homeT;
+    super(options);
   }
 
   /**
    * @internal
    * The slow path of every single-key operation: validates arguments, makes
-   * the table on first use, grows or widens it or its arena and retries,
-   * shrinks after DONE_REBUILD, and turns other codes into errors. `r` is
-   * the fast path's result, or NOT_RUN.
+   * the table on first use, lets the Table act on a status code (make room
+   * and retry, shrink after DONE_REBUILD, throw) and words the errors that
+   * name the key. `r` is the fast path's result, or NOT_RUN.
    */
   protected _settle(r: number, op: Op, key: K, arg: number): number {
-    let compacted = false;
     for (;;) {
       if (r >= 0) return r;
       switch (r) {
-        case DONE_REBUILD:
-          this._shrink();
-          return op === OP_DELETE ? 1 : 0;
         case NOT_RUN:
           this._alive();
           this._checkKey(key);
@@ -480,15 +72,9 @@ export abstract class CounterMapBase<K> {
             this._rebuild('create');
           }
           break;
-        case ERR_GROW:
-          this._rebuild('grow');
-          break;
-        case ERR_WIDEN:
-          this._rebuild('widen');
-          break;
-        case ERR_ARENA:
-          this._rebuild('arena', this._c!.ex.arena_need());
-          break;
+        case DONE_REBUILD:
+          this._recover(r);
+          return op === OP_DELETE ? 1 : 0;
         case ERR_OVERFLOW:
           throw overflowError(key, this._run(OP_GET, key, 0), arg);
         case ERR_KEY:
@@ -498,16 +84,9 @@ export abstract class CounterMapBase<K> {
           if (op === OP_SET) checkCount(arg);
           checkStep(arg);
           throw new RangeError(`bad step ${describe(arg)}`);
-        case ERR_MEMORY:
-          // Erased string keys still take arena bytes: drop them and retry once.
-          if (!compacted && this._garbage() > 0) {
-            compacted = true;
-            this._rebuild('compact');
-            break;
-          }
-          throw memoryError(this._name, this._held() + PAGE, this._o.maxBytes);
         default:
-          throw new Error(`${this._name}: unexpected core status ${r}`);
+          // Room made (or erased keys' bytes dropped), then the op runs again.
+          this._recover(r);
       }
       r = this._run(op, key, arg);
     }
@@ -530,47 +109,12 @@ export abstract class CounterMapBase<K> {
   }
 
   /**
-   * @internal
-   * Handles a chunk's status: grows, widens or makes arena room (the chunk
-   * resumes at the key that stopped), or stops the batch. Returns null to resume.
-   */
-  protected _chunkStatus(r: number, at: number): BatchStop | null {
-    try {
-      if (r === ERR_GROW) this._rebuild('grow');
-      else if (r === ERR_WIDEN) this._rebuild('widen');
-      else if (r === ERR_ARENA) this._rebuild('arena', this._c!.ex.arena_need());
-      else if (r === ERR_OVERFLOW) return { done: at, error: new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (at key ${at} of the batch); the map is unchanged`) };
-      else if (r === ERR_MEMORY && this._garbage() > 0) this._rebuild('compact');
-      else if (r === ERR_MEMORY) return { done: at, error: memoryError(this._name, this._held() + PAGE, this._o.maxBytes) };
-      else return { done: at, error: new Error(`${this._name}: unexpected core status ${r} at batch index ${at}`) };
-    } catch (e) {
-      return { done: at, error: e };
-    }
-    return null;
-  }
-
-  /** @internal The map as the target of a stream of records (records.ts). */
-  protected _sink(): RecordSink {
-    return {
-      coreFor: (create) => this._coreFor(create),
-      table: () => this._t,
-      recover: (code, at) => this._chunkStatus(code, at),
-      incrBytes: (bytes, by) => this._incrKeyBytes(bytes, by),
-    };
-  }
-
-  /** @internal Adds `by` to a string key given as UTF-8 bytes (CounterMap: keys longer than a scratch). */
-  protected _incrKeyBytes(_bytes: Uint8Array, _by: number): void {
-    throw new TypeError(`${this._name} has no string keys`);
-  }
-
-  /**
    * @internal Loads a checked snapshot body into this new map; on any
    * failure the map is disposed (fromSnapshot then returns nothing).
    */
   protected _load(body: Uint8Array, count: number, where: string): this {
     try {
-      if (body.length > 0) applyBytes(this._sink(), body, this._kind === 1, true);
+      if (body.length > 0) applyBytes(this, body, this._kind === 1, true);
       const size = this.size;
       if (size !== count) throw new CorruptRecordsError(`the header says ${count} entries, the body holds ${size} distinct keys`);
     } catch (e) {
@@ -587,50 +131,7 @@ export abstract class CounterMapBase<K> {
    */
   _addRecords(body: Uint8Array): void {
     this._alive();
-    applyBytes(this._sink(), body, this._kind === 1);
-  }
-
-  /** @internal Bytes of erased string keys a compaction would give back. */
-  private _garbage(): number {
-    return this._c === null ? 0 : this._c.ex.arena_garbage(this._t);
-  }
-
-  /**
-   * @internal Rebuilds smaller (or releases the slots when empty). Only ever
-   * called after an operation has completed, so a failure here (no memory
-   * for the smaller table) must not turn that success into an error: the map
-   * keeps its larger table and stays correct.
-   */
-  protected _shrink(): void {
-    const c = this._c!;
-    const ex = c.ex;
-    const t = this._t;
-    const items = ex.size(t);
-    // The arena alone may be what is oversized: then only it is compacted
-    // (the same rules as rebuildAdvised in assembly/ops.ts).
-    const slots = ex.capacity_slots(t);
-    const oversized = items === 0 ? slots > GROUP || c instanceof Own : ex.table_bytes(t) > KEEP_TABLE_BYTES && items * 16 < slots;
-    const garbage = ex.arena_garbage(t);
-    try {
-      this._rebuild(!oversized && garbage > ex.arena_bytes(t) - garbage ? 'compact' : 'shrink');
-    } catch {
-      // Keep the current table.
-    }
-  }
-
-  /** @internal After a batch of decrements: rebuild smaller if the core asks. */
-  protected _maybeShrink(): void {
-    const c = this._c;
-    if (c !== null && c.ex.advice(this._t)) this._shrink();
-  }
-
-  /**
-   * @internal The instance, with the table made if missing; null only when
-   * `create` is false. `revocable`: the table may be given back by _abandon().
-   */
-  protected _coreFor(create: boolean, revocable = false): Core | null {
-    if (this._c === null && create) this._create(revocable);
-    return this._c;
+    applyBytes(this, body, this._kind === 1);
   }
 
   /** @internal from(): counts each key, or adds each [key, count] pair. */
@@ -697,32 +198,13 @@ export abstract class CounterMapBase<K> {
    */
   clear(): void {
     this._alive();
-    const c = this._c;
-    if (c === null) return;
-    if (c instanceof Own) {
-      c.close();
-      c.home.ex.bump_version(c.homeT);
-      c.home.ex.set_seed(c.homeT, c.ex.seed_lo(this._t), c.ex.seed_hi(this._t));
-      this._c = c.home;
-      this._t = c.homeT;
-    } else {
-      c.ex.table_release(this._t);
-      tablesFreed(c as Pool);
-    }
-    this._c!.ex.next_seed(this._t);
+    this._release();
   }
 
   /** Frees the map's memory now; any later call throws. */
   dispose(): void {
     if (this._t < -1) this._alive();
-    const c = this._c;
-    if (c instanceof Own) c.close();
-    else if (c !== null) {
-      c.ex.table_release(this._t);
-      tablesFreed(c as Pool);
-    }
-    this._c = null;
-    this._t = -1;
+    this._free();
   }
 
   [Symbol.dispose](): void {
@@ -760,18 +242,30 @@ export abstract class CounterMapBase<K> {
     return this._c !== c || this._t !== t || (c !== null && c.ex.table_version(t) !== version);
   }
 
-  /** @internal Checked at every step, the first and the last included. */
+  /**
+   * @internal Checked at every step, the first and the last included. The
+   * table writes its portable records (records.ts) a scratch-full at a time;
+   * a string key too long for a scratch is read where it lies in the arena.
+   */
   private *_walk(c: Core | null, t: number, version: number): IterableIterator<[K, number]> {
     const cap = c === null ? 0 : c.ex.walk_slots(t);
     let cursor = 0;
     while (cursor < cap) {
       if (this._changed(c, t, version)) throw this._modified();
-      cursor = c!.ex.read_refs(t, cursor);
-      const n = c!.ex.chunk_count();
-      const chunk = new Array<[K, number]>(n);
-      const f64 = c!.u8.length === 0 ? (c!.refresh(), c!.f64) : c!.f64;
-      for (let j = 0; j < n; j++) chunk[j] = [this._refKey(c!, j), f64[2 * j + 1]!];
-      for (let j = 0; j < n; j++) {
+      const ex = c!.ex;
+      const next = ex.records_write(t, cursor);
+      const end = c!.scratch + ex.records_bytes();
+      const u8 = c!.view();
+      const chunk: Array<[K, number]> = [];
+      for (let p = c!.scratch; p < end; p = readEnd) {
+        const key = this._recordKey(u8, p);
+        chunk.push([key, readVarint(u8, readEnd)]);
+      }
+      if (end === c!.scratch && next < cap) {
+        chunk.push([decode(u8, ex.slot_key_ptr(t, next) >>> 0, ex.slot_key_len(t, next) >>> 0) as K, ex.slot_count(t, next)]);
+        cursor = next + 1;
+      } else cursor = next;
+      for (let j = 0; j < chunk.length; j++) {
         if (this._changed(c, t, version)) throw this._modified();
         yield chunk[j]!;
       }
@@ -903,13 +397,15 @@ export abstract class CounterMapBase<K> {
       // The source must not change while it is read: merge a copy.
       const copy = this._blank();
       try {
-        copy._mergeTable(oc, ot, 1);
-        return this._mergeTable(copy._c!, copy._t, by);
+        mergeTable(copy, oc, ot, 1);
+        mergeTable(this, copy._c!, copy._t, by);
+        return this;
       } finally {
         copy.dispose();
       }
     }
-    return this._mergeTable(oc, ot, by);
+    mergeTable(this, oc, ot, by);
+    return this;
   }
 
   /** @internal The table of `other`, checked to be a live map of this kind. */
@@ -920,42 +416,6 @@ export abstract class CounterMapBase<K> {
     }
     other._alive();
     return [other._c, other._t];
-  }
-
-  /** @internal A new empty map of this kind (the library's own class, whatever `this` is). */
-  protected abstract _blank(): CounterMapBase<K>;
-
-  /** @internal merge() of table `ot` in `oc`, which holds entries and is not this map's. */
-  private _mergeTable(oc: Core, ot: number, by: number): this {
-    if (Math.abs(by) > 1) {
-      // Checked up front: then a negative step cannot fail part way, and its
-      // undo (a positive step, which may need memory) is never needed.
-      const top = maxCount(oc, ot);
-      if (!Number.isSafeInteger(top * by)) {
-        throw new RangeError(`merge: a count would pass Number.MAX_SAFE_INTEGER (${top} × ${by}); the map is unchanged`);
-      }
-    }
-    if (by > 0) {
-      // Room up front, as hashbrown's `extend` reserves it: all of b's keys
-      // into an empty map, half of them (some keys are usually shared) into
-      // one that has entries. Growing step by step instead rebuilds (and, for
-      // a big map, moves) the table several times: measured on 1M + 1M
-      // string keys, half shared, 1.45 s against 0.52 s with the room made.
-      const size = this._c === null ? 0 : this._c.ex.size(this._t);
-      const other = oc.ex.size(ot);
-      const want = Math.max(this._o.initialCapacity, size === 0 ? other : size + Math.ceil(other / 2));
-      if (this._c === null) this._create(false, want);
-      else if (this._c.ex.capacity_slots(this._t) * MAX_LOAD < want) {
-        try {
-          this._rebuild('reserve', want);
-        } catch {
-          // Past maxBytes: the merge grows as far as it can, and fails atomically if it must.
-        }
-      }
-    }
-    mergeTable(this._sink(), oc, ot, by);
-    if (by < 0) this._maybeShrink();
-    return this;
   }
 
   /**

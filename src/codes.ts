@@ -20,3 +20,8 @@ export const LAYOUT_NAMES = ['int32', 'int64', 'str32', 'str64'] as const;
 export const SRC_F64 = 0;
 export const SRC_I32 = 1;
 export const SRC_U32 = 2;
+
+/** What advice() finds a table needs (assembly/ops.ts rebuildNeeded): nothing, fewer slots, or its arena's erased keys dropped. */
+export const REBUILD_NONE = 0;
+export const REBUILD_SLOTS = 1;
+export const REBUILD_ARENA = 2;

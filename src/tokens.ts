@@ -11,6 +11,7 @@
 // fail, and the error is rethrown.
 
 import type { Core } from './core.js';
+import type { Table } from './table.js';
 import { describe } from './errors.js';
 import { readBytes } from './input.js';
 
@@ -54,23 +55,12 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
   return { separators, table, lowercase, lowerMakesSeparators };
 }
 
-/** @internal What a CounterMap lends the token counter. */
-export interface TokenSink {
-  _alive(): void;
-  /** The table tokens are counted into (in the core _coreFor returned). */
-  _table(): number;
-  /** The core, created when `create`; null when empty and not created. */
-  _coreFor(create: boolean): Core | null;
-  /** Rebuilds for ERR_GROW/ERR_WIDEN, or returns the error to throw. */
-  _recover(code: number): unknown;
-  /** Adds `by` to the key whose bytes are given (any length). */
-  _incrBytes(bytes: Uint8Array, by: number): number;
-  _maybeShrink(): void;
-  /** Whether the map holds a core now. */
-  _hasCore(): boolean;
-  /** Drops the core if it holds no entry (a call that counted nothing). */
-  _releaseIfEmpty(): void;
-}
+/**
+ * @internal The table tokens are counted into: a map (its Table), or a TopK
+ * summary, which has the same members and never takes a negative pass (it
+ * gives no core for one: the caller keeps a backup instead).
+ */
+export type TokenTable = Pick<Table, '_t' | '_c' | '_alive' | '_coreFor' | '_recover' | '_incrBytes' | '_maybeShrink' | '_abandon'>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -201,13 +191,13 @@ class CountStop extends Error {
 export class TokenCounter {
   private _carry: Uint8Array = EMPTY;
   private _ended = false;
-  private readonly _sink: TokenSink;
+  private readonly _table: TokenTable;
   private readonly _opts: ParsedTokenOptions;
   private _counted = 0;
 
   /** @internal */
-  constructor(sink: TokenSink, opts: ParsedTokenOptions) {
-    this._sink = sink;
+  constructor(table: TokenTable, opts: ParsedTokenOptions) {
+    this._table = table;
     this._opts = opts;
   }
 
@@ -240,17 +230,17 @@ export class TokenCounter {
    * the carried token), counted in one pass, undone on failure.
    */
   _feedSource(src: ByteSource, final: boolean, where: string): number {
-    const sink = this._sink;
-    sink._alive();
+    const table = this._table;
+    table._alive();
     const carry0 = this._carry;
     const pos0 = src.pos;
-    const hadCore = sink._hasCore();
+    const hadCore = table._c !== null;
     try {
       const { carry, counted } = this._pass(carry0, src, final, 1, Infinity, where);
       this._carry = carry;
       this._counted += counted;
       // Nothing but separators: a map that held no memory still holds none.
-      if (!hadCore) sink._releaseIfEmpty();
+      if (!hadCore) table._abandon();
       return counted;
     } catch (e) {
       if (!(e instanceof CountStop)) throw e;
@@ -258,7 +248,7 @@ export class TokenCounter {
         src.pos = pos0;
         this._pass(carry0, src, final, -1, e.counted, where);
       }
-      if (!hadCore) sink._releaseIfEmpty();
+      if (!hadCore) table._abandon();
       throw e.error;
     }
   }
@@ -278,7 +268,7 @@ export class TokenCounter {
    */
   _scan(bytes: Uint8Array): number {
     // (count_tokens without COUNT never touches the table.)
-    const c = this._sink._coreFor(true)!;
+    const c = this._table._coreFor(true, true)!;
     this._useSeparators(c);
     const u8 = c.view();
     const flags = CHECK | (this._opts.lowercase ? LOWER : 0);
@@ -291,7 +281,7 @@ export class TokenCounter {
       pos += take;
       const n = carry + take;
       const last = pos === bytes.length;
-      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? FINAL : 0), Infinity);
+      const r = c.ex.count_tokens(this._table._t, n, 1, flags | (last ? FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
       tokens += c.ex.tokens_done();
       if (last) return tokens;
@@ -302,7 +292,7 @@ export class TokenCounter {
   }
 
   private _pass(carry: Uint8Array, src: ByteSource, final: boolean, by: number, limit: number, where: string): { carry: Uint8Array; counted: number } {
-    const sink = this._sink;
+    const into = this._table;
     const { table, lowercase } = this._opts;
     // Undoing replays bytes already checked.
     const flags = COUNT | (lowercase ? LOWER : 0) | (by > 0 ? CHECK : 0);
@@ -313,7 +303,7 @@ export class TokenCounter {
     while (counted < limit && !(src.pos >= src.end && (!final || carry.length === 0))) {
       let c: Core | null;
       try {
-        c = sink._coreFor(by > 0);
+        c = into._coreFor(by > 0, true);
       } catch (error) {
         throw new CountStop(counted, error);
       }
@@ -350,7 +340,7 @@ export class TokenCounter {
         }
         if (lowercase) lowercaseAscii(token);
         try {
-          sink._incrBytes(token, by);
+          into._incrBytes(token, by);
         } catch (error) {
           throw new CountStop(counted, error);
         }
@@ -376,7 +366,7 @@ export class TokenCounter {
       let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
         // The one call into the kernel: validate, split, count.
-        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? FINAL : 0), limit - counted);
+        let r = c.ex.count_tokens(into._t, n, by, flags | (last ? FINAL : 0), limit - counted);
         counted += c.ex.tokens_done();
         if (r >= 0) {
           u8 = c.view();
@@ -397,13 +387,20 @@ export class TokenCounter {
           const tallyAt = c.ex.tally_ptr() >>> 0;
           const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.ex.tally_entries() >>> 0));
           const next = c.ex.tally_next();
-          const error = sink._recover(r);
-          if (error !== null) {
+          let error: unknown;
+          let failed = false;
+          try {
+            into._recover(r);
+          } catch (e) {
+            error = e;
+            failed = true;
+          }
+          if (failed) {
             c.view().set(piece, c.scratch);
-            c.ex.tally_undo(sink._table(), by);
+            c.ex.tally_undo(into._t, by);
             throw new CountStop(counted, error);
           }
-          const now = sink._coreFor(true)!;
+          const now = into._coreFor(true, true)!;
           if (now !== c) {
             c = now;
             this._useSeparators(c);
@@ -412,7 +409,7 @@ export class TokenCounter {
             to.set(tally, c.ex.tally_ptr() >>> 0);
             c.ex.tally_load(tally.length / 8, next);
           }
-          r = c.ex.tally_flush(sink._table(), by);
+          r = c.ex.tally_flush(into._t, by);
           if (r >= 0) break;
         }
         counted += segmentTokens;
@@ -425,7 +422,7 @@ export class TokenCounter {
         base += at;
       }
     }
-    if (by < 0) sink._maybeShrink();
+    if (by < 0) into._maybeShrink();
     return { carry, counted };
   }
 

@@ -12,7 +12,7 @@ import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
 import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
-import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions } from './tokens.js';
 
 
 /**
@@ -111,9 +111,9 @@ function checkUp(by: unknown, what: string): number {
  */
 export abstract class TopKBase<K extends string | number> {
   /** @internal The pool holding the summary; null after dispose(). */
-  protected _c: Pool | null;
+  _c: Pool | null;
   /** @internal The summary's header; -1 after dispose(). */
-  protected _t: number;
+  _t: number;
 
   /** @internal */
   protected abstract get _name(): string;
@@ -563,7 +563,7 @@ export class TopK extends TopKBase<string> {
     if (bytes.length === 0) return 0;
     const backup = this._backup();
     try {
-      return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'TopK#countTokens');
+      return new TokenCounter(this, opts)._feed(bytes, true, 'TopK#countTokens');
     } catch (e) {
       c.ex.topk_swap(this._t, backup._t);
       throw e;
@@ -579,41 +579,47 @@ export class TopK extends TopKBase<string> {
    */
   _tokenCounter(options: TokenOptions, where: string): TokenCounter {
     this._pool();
-    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, where));
+    return new TokenCounter(this, parseTokenOptions(options, where));
   }
 
-  /** @internal The summary as the tokenizer's target (tokens.ts): it never undoes (the backup does), so it offers no core for a negative pass. */
-  private _tokenSink(): TokenSink {
-    return {
-      _alive: () => void this._pool(),
-      _table: () => this._t,
-      _coreFor: (create) => (create ? this._pool() : null),
-      _recover: (code) => {
-        if (code === ERR_OVERFLOW) return new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
-        if (code !== ERR_ARENA) return new Error(`TopK: unexpected core status ${code}`);
-        try {
-          this._room(this._c!.ex.arena_need());
-          return null;
-        } catch (e) {
-          return e;
-        }
-      },
-      _incrBytes: (key, by) => {
-        if (key.length > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got a token of ${key.length} bytes`);
-        const c = this._pool();
-        for (;;) {
-          c.view().set(key, c.scratch);
-          const r = c.ex.topk_str_incr(this._t, c.scratch, key.length, by);
-          if (r >= 0) return r;
-          if (r === ERR_ARENA) this._room(c.ex.arena_need());
-          else this._fail(r, '(a long token)');
-        }
-      },
-      _maybeShrink: () => {},
-      _hasCore: () => true,
-      _releaseIfEmpty: () => {},
-    };
+  // The summary as the tokenizer's table (tokens.ts TokenTable): it never
+  // undoes (countTokens' backup does), so it gives no core for a negative pass.
+
+  /** @internal */
+  _alive(): void {
+    this._pool();
   }
+
+  /** @internal */
+  _coreFor(create: boolean): Pool | null {
+    return create ? this._pool() : null;
+  }
+
+  /** @internal Arena room after ERR_ARENA; any other code is the error. */
+  _recover(code: number): void {
+    if (code === ERR_OVERFLOW) throw new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
+    if (code !== ERR_ARENA) throw new Error(`TopK: unexpected core status ${code}`);
+    this._room(this._c!.ex.arena_need());
+  }
+
+  /** @internal A token longer than the scratch. */
+  _incrBytes(key: Uint8Array, by: number): number {
+    if (key.length > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got a token of ${key.length} bytes`);
+    const c = this._pool();
+    for (;;) {
+      c.view().set(key, c.scratch);
+      const r = c.ex.topk_str_incr(this._t, c.scratch, key.length, by);
+      if (r >= 0) return r;
+      if (r === ERR_ARENA) this._room(c.ex.arena_need());
+      else this._fail(r, '(a long token)');
+    }
+  }
+
+  /** @internal A summary never shrinks. */
+  _maybeShrink(): void {}
+
+  /** @internal A summary's memory is sized once. */
+  _abandon(): void {}
 
   /** @internal */
   protected _incrRaw(key: string, by: number): number {

@@ -66,15 +66,9 @@ export interface CoreExports {
   count_total(t: number): number;
   prune_below(t: number, min: number): number;
   err_index(): number;
-  chunk_count(): number;
-  chunk_bytes(): number;
   probe_stats(t: number): void;
   probe_sum(): number;
   probe_max(): number;
-  read_refs(t: number, cursor: number): number;
-  export_stream(t: number, cursor: number): number;
-  import_ints(t: number, n: number): void;
-  import_stream(t: number, n: number): void;
   slot_key_ptr(t: number, slot: number): number;
   slot_key_len(t: number, slot: number): number;
   slot_count(t: number, slot: number): number;

@@ -9,6 +9,7 @@ import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
 import type { Core } from '../src/core.js';
 import { crc32 } from '../src/crc32.js';
 import { ERR_KEY } from '../src/codes.js';
+import { getVarint } from '../src/records.js';
 import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 
@@ -23,6 +24,15 @@ type Key = string | number;
 /** A map seen from inside: its instance and table header. */
 type Inside = { _c: Core; _t: number };
 const inside = (m: AnyMap): Inside => m as unknown as Inside;
+
+/** The first live slot of table t: the last cursor from which records_write still writes every entry. */
+function firstSlot(c: Core, t: number): number {
+  c.ex.records_write(t, 0);
+  const all = c.ex.records_bytes();
+  let i = 0;
+  while ((c.ex.records_write(t, i + 1), c.ex.records_bytes()) === all) i++;
+  return i;
+}
 
 // ---- a snapshot around any body, with a valid checksum ---------------------
 
@@ -225,9 +235,7 @@ describe('forged snapshots from the report', () => {
     // The address of a bystander's arena record, as the attack aimed it.
     const victim = inside(b.maps[0]!);
     const ex = victim._c.ex;
-    ex.read_refs(victim._t, 0);
-    const u32 = new Uint32Array(victim._c.view().buffer, victim._c.scratch, 4);
-    const addr = u32[0]! - 1; // the key bytes follow a 1-byte length
+    const addr = (ex.slot_key_ptr(victim._t, firstSlot(victim._c, victim._t)) >>> 0) - 1; // the key bytes follow a 1-byte length
     const targets = [addr, 0, 4, 0x10000, 0x7fffffff, 0xfffffff0, victim._c.bytes - 4];
     for (const a of targets) {
       const key = [a & 255, (a >>> 8) & 255, (a >>> 16) & 255, a >>> 24, 0, 0, 0, 0xff];
@@ -547,9 +555,7 @@ describe('the core never reads key bytes as an arena reference', () => {
     expect(c.ex.arena_grow(t, 256, Number.MAX_SAFE_INTEGER)).toBe(0);
     const v = inside(b.maps[2]!);
     expect(v._c).toBe(c); // one pool instance: the memory an attack would reach
-    c.ex.read_refs(v._t, 0);
-    const u32 = new Uint32Array(c.view().buffer, c.scratch, 4);
-    return { m, c, t, target: u32[0]! - 1 };
+    return { m, c, t, target: (c.ex.slot_key_ptr(v._t, firstSlot(c, v._t)) >>> 0) - 1 };
   }
 
   const forged = (target: number): number[] => [target & 255, (target >>> 8) & 255, (target >>> 16) & 255, target >>> 24, 0, 0, 0, 0xff];
@@ -559,10 +565,15 @@ describe('the core never reads key bytes as an arena reference', () => {
     const out: number[][] = [];
     const cap = c.ex.walk_slots(t);
     for (let cursor = 0; cursor < cap; ) {
-      cursor = c.ex.read_refs(t, cursor);
-      const n = c.ex.chunk_count();
-      const refs = new Uint32Array(c.view().buffer, c.scratch, n * 4).slice();
-      for (let j = 0; j < n; j++) out.push([...c.view().subarray(refs[4 * j], refs[4 * j]! + refs[4 * j + 1]!)]);
+      // Its records [length][key bytes][count] (no key here is longer than a scratch).
+      cursor = c.ex.records_write(t, cursor);
+      const u8 = c.view();
+      const end = c.scratch + c.ex.records_bytes();
+      for (let p = c.scratch; p < end; ) {
+        const [len, at] = getVarint(u8, p, end)!;
+        out.push([...u8.subarray(at, at + len)]);
+        p = getVarint(u8, at + len, end)![1];
+      }
     }
     return out.sort();
   }
@@ -668,11 +679,11 @@ describe('the core checks the other offsets and indexes JS hands it', () => {
     const { _c: c, _t: t } = inside(m);
     const before = snapshot(m);
     const cap = c.ex.capacity_slots(t);
-    // The one live slot is the last cursor from which read_refs still finds an entry.
+    // The one live slot is the last cursor from which records_write still finds an entry.
     let live = 0;
     for (let i = 0; i < cap; i++) {
-      c.ex.read_refs(t, i);
-      if (c.ex.chunk_count() > 0) live = i;
+      c.ex.records_write(t, i);
+      if (c.ex.records_bytes() > 0) live = i;
     }
     const empty = live + 1 < cap ? live + 1 : live - 1;
     expect(c.ex.slot_key_len(t, live)).toBe(40);
