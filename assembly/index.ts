@@ -14,7 +14,7 @@ import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuil
 import { longBegin, longUpdate, longFinish, longCandidates, candidateAt, longInsert } from "./longkeys";
 import { importRecord, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
-import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop } from "./records";
+import { writeRecords, applyRecords, recordsWritten, recordBytes, recordStop, APPLY, LOAD, MOVE } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
 import { tallyPtr, tallyLoad, tallyReset, entries as tallyEntries, flushNext } from "./tally";
 import {
@@ -415,19 +415,25 @@ export function records_count(): u32 { return recordsWritten; }
 export function records_bytes(): u32 { return recordBytes; }
 export function records_apply(t: usize, from: u32, n: u32, by: f64): f64 {
   if (!isSafe(by)) return ERR_STEP;
-  const l = layoutOf(t);
-  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by, false);
-  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by, false);
-  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by, false);
-  return applyRecords<u64, f64>(t, from, n, by, false);
+  return applyIn(t, from, n, by, APPLY);
 }
-/** records_apply with by = 1 into a table being loaded: a repeated key is ERR_DUPLICATE. */
-export function records_load(t: usize, from: u32, n: u32): f64 {
+/**
+ * records_apply with by = 1 into a new table: a repeated key is
+ * ERR_DUPLICATE (a snapshot); or, with `moved`, the records of a live
+ * table, whose keys are distinct, inserted with no lookup (a move between
+ * instances, src/move.ts).
+ */
+export function records_load(t: usize, from: u32, n: u32, moved: bool): f64 {
+  if (!moved) return applyIn(t, from, n, 1, LOAD);
+  touch(t);
+  return applyIn(t, from, n, 1, MOVE);
+}
+function applyIn(t: usize, from: u32, n: u32, by: f64, mode: i32): f64 {
   const l = layoutOf(t);
-  if (l == INT32) return applyRecords<i32, u32>(t, from, n, 1, true);
-  if (l == INT64) return applyRecords<i64, f64>(t, from, n, 1, true);
-  if (l == STR32) return applyRecords<u64, u32>(t, from, n, 1, true);
-  return applyRecords<u64, f64>(t, from, n, 1, true);
+  if (l == INT32) return applyRecords<i32, u32>(t, from, n, by, mode);
+  if (l == INT64) return applyRecords<i64, f64>(t, from, n, by, mode);
+  if (l == STR32) return applyRecords<u64, u32>(t, from, n, by, mode);
+  return applyRecords<u64, f64>(t, from, n, by, mode);
 }
 export function records_stop(): u32 { return recordStop; }
 

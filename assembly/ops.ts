@@ -4,7 +4,7 @@
 // or its arena and retry, or throw with the map exactly as it was.
 
 import { hashInt } from "./hash";
-import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
+import { find, findSlot, slotIndex, claimSlot, insertUnique, growthLeftOf, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, strideFor, nextFull } from "./table";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
 import {
@@ -230,6 +230,25 @@ export function insertNew<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64
   const h = hashKey<K>(t, key, ptr, len);
   if (find<K, C>(t, key, ptr, len, h) >= 0) return ERR_DUPLICATE;
   return insert<K, C>(t, key, ptr, len, h, n);
+}
+
+/**
+ * Inserts a key that cannot be in the table, into a table sized for it: it
+ * comes from another table, moved here (records_load with `moved`). No
+ * lookup, and no probe bound or tombstone to handle: the table is new
+ * (records_load bumps its version once a chunk).
+ */
+export function insertMoved<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64): f64 {
+  if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
+  const inArena = isStr<K>() && <u64>key == NOT_INLINE;
+  if (inArena && !fitsRecord(t, len)) return ERR_ARENA;
+  if (growthLeftOf(t) == 0) return ERR_GROW;
+  const s = slotAt<K, C>(t, insertUnique<K, C>(t, hashKey<K>(t, key, ptr, len)));
+  if (inArena) store<u64>(s, arenaKey(appendRecord(t, ptr, len)));
+  else store<K>(s, <K>key);
+  store<C>(s + sizeof<K>(), <C>n);
+  addTotal(t, <i64>n);
+  return n;
 }
 
 /** Sets the key's count to `n` (a safe integer >= 0); 0 deletes. */

@@ -7,8 +7,10 @@ import { applyBytes, CorruptRecordsError, readEnd, readVarint } from './records.
 import { mergeTable } from './merge.js';
 import { writeSnapshot } from './snapshot.js';
 import { compareKeys } from './key-order.js';
-import { DEFAULT_OPTIONS, isTrap, READING_CALLS, Table, type BatchStop } from './table.js';
+import { READING_CALLS, Table, type BatchStop } from './table.js';
+import { DEFAULT_OPTIONS } from './options.js';
 import { decode } from './utf8.js';
+import { selectTop } from './select.js';
 
 export type { BatchStop };
 
@@ -245,7 +247,9 @@ export abstract class CounterMapBase<K> extends Table {
   /**
    * @internal Checked at every step, the first and the last included. The
    * table writes its portable records (records.ts) a scratch-full at a time;
-   * a string key too long for a scratch is read where it lies in the arena.
+   * they are copied out (other maps of the pool share the scratch) and
+   * decoded one entry a step. A string key too long for a scratch is read
+   * where it lies in the arena.
    */
   private *_walk(c: Core | null, t: number, version: number): IterableIterator<[K, number]> {
     const cap = c === null ? 0 : c.ex.walk_slots(t);
@@ -254,20 +258,21 @@ export abstract class CounterMapBase<K> extends Table {
       if (this._changed(c, t, version)) throw this._modified();
       const ex = c!.ex;
       const next = ex.records_write(t, cursor);
-      const end = c!.scratch + ex.records_bytes();
-      const u8 = c!.view();
-      const chunk: Array<[K, number]> = [];
-      for (let p = c!.scratch; p < end; p = readEnd) {
-        const key = this._recordKey(u8, p);
-        chunk.push([key, readVarint(u8, readEnd)]);
-      }
-      if (end === c!.scratch && next < cap) {
-        chunk.push([decode(u8, ex.slot_key_ptr(t, next) >>> 0, ex.slot_key_len(t, next) >>> 0) as K, ex.slot_count(t, next)]);
+      const bytes = ex.records_bytes();
+      if (bytes === 0 && next < cap) {
+        const entry: [K, number] = [decode(c!.view(), ex.slot_key_ptr(t, next) >>> 0, ex.slot_key_len(t, next) >>> 0) as K, ex.slot_count(t, next)];
         cursor = next + 1;
-      } else cursor = next;
-      for (let j = 0; j < chunk.length; j++) {
+        yield entry;
+        continue;
+      }
+      cursor = next;
+      const chunk = c!.view().slice(c!.scratch, c!.scratch + bytes);
+      for (let p = 0; p < bytes;) {
         if (this._changed(c, t, version)) throw this._modified();
-        yield chunk[j]!;
+        const key = this._recordKey(chunk, p);
+        const count = readVarint(chunk, readEnd);
+        p = readEnd;
+        yield [key, count];
       }
     }
     if (this._changed(c, t, version)) throw this._modified();
@@ -311,33 +316,11 @@ export abstract class CounterMapBase<K> extends Table {
     if (c === null) return [];
     const t = this._t;
     const k = Math.min(n ?? Infinity, c.ex.size(t));
-    let got: number;
-    try {
-      got = c.ex.top_k(t, k);
-      // An own table selects in the tail of its memory, which may have grown.
-      if (c instanceof Own) c.recount();
-    } catch (e) {
-      if (!isTrap(e)) throw e;
-      got = -1;
-    }
-    if (got < 0) {
-      // No memory for the selection heap (a map at its maxBytes budget, or
-      // a pool the engine will not grow): select in JS instead.
-      return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1] || compareKeys(a[0] as string | number, b[0] as string | number)).slice(0, k);
-    }
-    try {
-      c.view();
-      const out = new Array<[K, number]>(got);
-      let at = 0;
-      while (at < got) {
-        const m = c.ex.read_top(t, at);
-        for (let j = 0; j < m; j++) out[at + j] = [this._refKey(c, j), c.f64[2 * j + 1]!];
-        at += m;
-      }
-      return out;
-    } finally {
-      c.ex.top_free();
-    }
+    const top = selectTop(c, t, k, (core, j) => this._refKey(core, j));
+    if (top !== null) return top;
+    // No memory for the selection heap (a map at its maxBytes budget, or a
+    // pool the engine will not grow): select in JS instead.
+    return [...this._walk(c, t, c.ex.table_version(t))].sort((a, b) => b[1] - a[1] || compareKeys(a[0] as string | number, b[0] as string | number)).slice(0, k);
   }
 
   /** Numbers for monitoring; probe lengths cost one pass over the table. */

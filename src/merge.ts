@@ -8,26 +8,13 @@
 
 import type { Core } from './core.js';
 import { applyTable, readEnd, readVarint } from './records.js';
-import { isTrap, type Table } from './table.js';
+import type { Table } from './table.js';
+import { selectTop } from './select.js';
 
 /** The highest count in table `t` of `c`: selected in wasm, or found by a walk of its records when there is no memory for that. */
 function maxCount(c: Core, t: number): number {
-  let got: number;
-  try {
-    got = c.ex.top_k(t, 1);
-  } catch (e) {
-    if (!isTrap(e)) throw e;
-    got = -1;
-  }
-  if (got >= 0) {
-    try {
-      if (got === 0) return 0;
-      c.ex.read_top(t, 0);
-      return (c.u8.length === 0 ? (c.refresh(), c.f64) : c.f64)[1]!;
-    } finally {
-      c.ex.top_free();
-    }
-  }
+  const top1 = selectTop(c, t, 1, () => 0);
+  if (top1 !== null) return top1.length === 0 ? 0 : top1[0]![1];
   const cap = c.ex.walk_slots(t);
   const strings = c.ex.layout_id(t) >= 2;
   let top = 0;

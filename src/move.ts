@@ -12,7 +12,7 @@ import type { Core } from './core.js';
  * is refused for room). The source keeps its seed's order, so the target's
  * inserts walk its memory sequentially when the seeds are equal.
  */
-export function moveEntries(from: Core, ft: number, to: Core, tt: number): void {
+export function moveBetweenInstances(from: Core, ft: number, to: Core, tt: number): void {
   const ex = from.ex;
   const cap = ex.walk_slots(ft);
   let cursor = 0;
@@ -21,7 +21,7 @@ export function moveEntries(from: Core, ft: number, to: Core, tt: number): void 
     const bytes = ex.records_bytes();
     if (bytes > 0) {
       to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
-      const r = to.ex.records_load(tt, 0, bytes);
+      const r = to.ex.records_load(tt, 0, bytes, 1);
       if (r !== bytes) throw new Error(`tophash: moving a table stopped with status ${r} at ${r >= 0 ? r : to.ex.records_stop()} of ${bytes} record bytes`);
       cursor = next;
     } else if (next < cap) {

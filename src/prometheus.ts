@@ -8,6 +8,7 @@ import type { IntTopK, TopK } from './topk.js';
 import type { CounterMapStats } from './types.js';
 import { loadPromClient } from './load-prom-client.cjs';
 import { memoryStats, type MemoryStats } from './memory-stats.js';
+import { describe } from './errors.js';
 
 // Loaded when this module is imported, so a missing prom-client fails the
 // import itself with an install hint, not the first scrape.
@@ -63,27 +64,6 @@ const MEMORY: ReadonlyArray<readonly [suffix: string, help: string, field: keyof
 ];
 
 const PREFIX_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*_$/;
-
-function describe(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return `string ${JSON.stringify(v)}`;
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return `${typeof v} ${String(v)}`;
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return v.toString();
-    default:
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return 'an array';
-      return `an object (${Object.prototype.toString.call(v)})`;
-  }
-}
 
 /**
  * A tophash map from either build (ESM or CommonJS): `instanceof` would

@@ -200,7 +200,7 @@ export function applyBytes(table: Table, body: Uint8Array, strings: boolean, loa
     const room = c.scratchBytes;
     const len = Math.min(room, n - pos);
     c.view().set(body.subarray(pos, pos + len), c.scratch);
-    const r = load ? c.ex.records_load(table._t, 0, len) : c.ex.records_apply(table._t, 0, len, 1);
+    const r = load ? c.ex.records_load(table._t, 0, len, 0) : c.ex.records_apply(table._t, 0, len, 1);
     if (r > 0) {
       pos += r;
       continue;

@@ -9,10 +9,11 @@ import { Core, MAX_MEMORY_BYTES, PAGE } from './core.js';
 import { isCompileFailure } from './wasm.js';
 import { Own, Pool, poolForNewTable, freeHeader, tablesFreed } from './pools.js';
 import { DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_MEMORY, ERR_OVERFLOW, ERR_WIDEN, REBUILD_ARENA } from './codes.js';
-import { describe, disposedError, memoryError, reentrantError } from './errors.js';
+import { disposedError, memoryError, reentrantError } from './errors.js';
 import type { CounterMapOptions } from './types.js';
+import { parseOptions, type Options } from './options.js';
 import { belongsInOwn, groupsFor, slotBlockBytes, GROUP, MAX_LOAD, type Rebuild } from './sizing.js';
-import { moveEntries } from './move.js';
+import { moveBetweenInstances } from './move.js';
 
 /**
  * The calls that read input which may run the caller's code. While one of
@@ -29,38 +30,6 @@ export type ReadingCall = (typeof READING_CALLS)[number];
 export interface BatchStop {
   done: number;
   error: unknown;
-}
-
-export interface Options {
-  readonly maxBytes: number;
-  readonly initialCapacity: number;
-  /**
-   * Not an option: structuredClone and postMessage would copy a map's fields
-   * (a pointer into wasm memory) as a plain object, or fail on the core with
-   * a message about a native function. A Symbol cannot be cloned, and the
-   * engine names it in the DataCloneError, so this value is the message.
-   */
-  readonly noClone: symbol;
-}
-
-// Short: newer V8s cut a long description out of the middle of the message.
-const NO_CLONE = Symbol('tophash map: send map.snapshot() and rebuild it with fromSnapshot(bytes)');
-
-export const DEFAULT_OPTIONS: Options = Object.freeze({ maxBytes: MAX_MEMORY_BYTES, initialCapacity: 0, noClone: NO_CLONE });
-
-function parseOptions(options: CounterMapOptions | undefined): Options {
-  if (options === undefined) return DEFAULT_OPTIONS;
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
-  const { initialCapacity = 0, maxBytes = MAX_MEMORY_BYTES } = options;
-  if (typeof initialCapacity !== 'number') throw new TypeError(`initialCapacity must be a number, got ${describe(initialCapacity)}`);
-  if (!Number.isSafeInteger(initialCapacity) || initialCapacity < 0) {
-    throw new RangeError(`initialCapacity must be a safe integer >= 0, got ${describe(initialCapacity)}`);
-  }
-  if (typeof maxBytes !== 'number') throw new TypeError(`maxBytes must be a number, got ${describe(maxBytes)}`);
-  if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${describe(maxBytes)}`);
-  return { maxBytes: Math.min(maxBytes, MAX_MEMORY_BYTES), initialCapacity, noClone: NO_CLONE };
 }
 
 /** The engine refused memory inside the core: the allocator traps (a RuntimeError). */
@@ -344,7 +313,7 @@ export abstract class Table {
     if (ot === 0) throw memoryError(this._name, need, max, 'memory.grow failed');
     own.refresh();
     try {
-      moveEntries(c, this._t, own, ot);
+      moveBetweenInstances(c, this._t, own, ot);
     } catch (e) {
       throw e instanceof RangeError ? e : memoryError(this._name, own.bytes, max, e);
     }
@@ -371,7 +340,7 @@ export abstract class Table {
         this._check(ex.table_resize(homeT, layout, groups, max), home, homeT);
         if (arenaBytes > 0) this._check(ex.arena_grow(homeT, arenaBytes, max), home, homeT);
         home.refresh();
-        moveEntries(c, this._t, home, homeT);
+        moveBetweenInstances(c, this._t, home, homeT);
       }
     } catch (e) {
       ex.table_release(homeT);

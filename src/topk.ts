@@ -572,18 +572,10 @@ export class TopK extends TopKBase<string> {
     }
   }
 
-  /**
-   * @internal A token counter into this summary, fed chunk by chunk
-   * (countFile). A failed chunk is not taken back (the sink offers no
-   * negative pass): only a summary dropped on failure may be fed this way.
-   */
-  _tokenCounter(options: TokenOptions, where: string): TokenCounter {
-    this._pool();
-    return new TokenCounter(this, parseTokenOptions(options, where));
-  }
-
-  // The summary as the tokenizer's table (tokens.ts TokenTable): it never
-  // undoes (countTokens' backup does), so it gives no core for a negative pass.
+  // The summary as the tokenizer's table (tokens.ts TokenTable), also fed
+  // chunk by chunk by countFile: it never undoes (countTokens' backup does;
+  // countFile drops a summary that failed), so it gives no core for a
+  // negative pass.
 
   /** @internal */
   _alive(): void {

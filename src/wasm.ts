@@ -80,7 +80,7 @@ export interface CoreExports {
   records_bytes(): number;
   records_apply(t: number, from: number, n: number, by: number): number;
   records_stop(): number;
-  records_load(t: number, from: number, n: number): number;
+  records_load(t: number, from: number, n: number, moved: number): number;
   set_separators(n: number): void;
   count_tokens(t: number, n: number, by: number, flags: number, limit: number): number;
   tokens_done(): number;

@@ -586,7 +586,7 @@ describe('the core never reads key bytes as an arena reference', () => {
     expect(keyBytes(c, t)).toEqual([[0x78], key].sort());
     // The same bytes again find that entry; nothing else changed anywhere.
     c.view().set([8, ...key, 2], c.scratch);
-    expect(c.ex.records_load(t, 0, 10)).toBe(-9); // ERR_DUPLICATE
+    expect(c.ex.records_load(t, 0, 10, 0)).toBe(-9); // ERR_DUPLICATE
     expect(c.ex.records_apply(t, 0, 10, 1)).toBe(10);
     c.view().set(key, c.scratch);
     expect(c.ex.str_get(t, c.scratch, 8)).toBe(7);
@@ -641,7 +641,7 @@ describe('the core never reads key bytes as an arena reference', () => {
     const S = c.scratchBytes;
     expect(c.ex.records_apply(t, 0, S + 1, 1)).toBe(ERR_KEY);
     expect(c.ex.records_apply(t, 11, 10, 1)).toBe(ERR_KEY);
-    expect(c.ex.records_load(t, 0, S + 64)).toBe(ERR_KEY);
+    expect(c.ex.records_load(t, 0, S + 64, 0)).toBe(ERR_KEY);
     // A batch whose last key's bytes would run past the scratch.
     const u32 = new Uint32Array(c.view().buffer, c.scratch, S >> 2);
     u32[0] = S;
