@@ -421,7 +421,7 @@ export function records_apply(t: usize, from: u32, n: u32, by: f64): f64 {
  * records_apply with by = 1 into a new table: a repeated key is
  * ERR_DUPLICATE (a snapshot); or, with `moved`, the records of a live
  * table, whose keys are distinct, inserted with no lookup (a move between
- * instances, src/move.ts).
+ * instances, src/table/move.ts).
  */
 export function records_load(t: usize, from: u32, n: u32, moved: bool): f64 {
   if (!moved) return applyIn(t, from, n, 1, LOAD);
@@ -471,7 +471,7 @@ export function tally_load(n: u32, next: u32): void { tallyLoad(n, next); }
 export function tally_flush(t: usize, by: f64): f64 {
   return flush(t, by);
 }
-/** Empties the tally (a pool copied into a smaller memory, src/pools.ts). */
+/** Empties the tally (a pool copied into a smaller memory, src/table/pools.ts). */
 export function tally_reset(): void { tallyReset(); }
 export function tally_undo(t: usize, by: f64): void {
   undoTally(t, by);

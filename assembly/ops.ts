@@ -57,7 +57,7 @@ import {
   return x == Math.trunc(x) && Math.abs(x) <= MAX_SAFE;
 }
 
-/** What a table needs (rebuildNeeded; src/codes.ts REBUILD_*): nothing, fewer slots, or its arena's erased keys dropped. */
+/** What a table needs (rebuildNeeded; src/table/codes.ts REBUILD_*): nothing, fewer slots, or its arena's erased keys dropped. */
 // @ts-ignore: decorator
 @inline export const REBUILD_NONE: i32 = 0;
 // @ts-ignore: decorator
@@ -67,7 +67,7 @@ import {
 
 /**
  * Whether the table holds far more memory than its entries need, so that JS
- * should rebuild it smaller (src/table.ts: release or shrink the slots,
+ * should rebuild it smaller (src/table/table.ts: release or shrink the slots,
  * REBUILD_SLOTS, or only compact the arena, REBUILD_ARENA):
  *   - it is empty and holds more than one group: its slots go back (a
  *     one-group table is kept, so a counter toggling between 0 and 1 does

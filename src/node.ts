@@ -33,18 +33,18 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { CounterMap } from './counter-map.js';
-import { IntCounterMap } from './int-counter-map.js';
-import { IntTopK, TopK } from './topk.js';
-import { cpuView, type CpuView } from './cpu-load.js';
-import { describe } from './errors.js';
-import { countKeeping, countRanges, cutRanges, KEEP_LIMIT, once, SEGMENT } from './file-range.js';
-import { claimer, closeRanges, hasAsked, shareRanges, type SharedRanges } from './shared-ranges.js';
-import { checkSnapshot, KIND_STRING } from './snapshot.js';
-import { parseTokenOptions, type ParsedTokenOptions, type TokenOptions } from './tokens.js';
-import { workerScript } from './worker-url.js';
-import { coreModule } from './wasm.js';
-import type { RangeJob, RangeMessage } from './count-worker.js';
+import { CounterMap } from './maps/counter-map.js';
+import { IntCounterMap } from './maps/int-counter-map.js';
+import { IntTopK, TopK } from './maps/topk.js';
+import { cpuView, type CpuView } from './node/cpu-load.js';
+import { describe } from './table/errors.js';
+import { countKeeping, countRanges, cutRanges, KEEP_LIMIT, once, SEGMENT } from './node/file-range.js';
+import { claimer, closeRanges, hasAsked, shareRanges, type SharedRanges } from './node/shared-ranges.js';
+import { checkSnapshot, KIND_STRING } from './records/snapshot.js';
+import { parseTokenOptions, type ParsedTokenOptions, type TokenOptions } from './tokens/tokens.js';
+import { workerScript } from './node/worker-url.js';
+import { coreModule } from './table/wasm.js';
+import type { RangeJob, RangeMessage } from './node/count-worker.js';
 
 /** What countFile counts into: a map, or a bounded summary. */
 export type CountFileTarget = CounterMap | TopK;

@@ -2,13 +2,13 @@
 // one call. The gauges are computed at scrape time (prom-client's collect()),
 // so nothing runs between scrapes and a map costs nothing to track.
 import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client';
-import type { CounterMap } from './counter-map.js';
-import type { IntCounterMap } from './int-counter-map.js';
-import type { IntTopK, TopK } from './topk.js';
-import type { CounterMapStats } from './types.js';
-import { loadPromClient } from './load-prom-client.cjs';
-import { memoryStats, type MemoryStats } from './memory-stats.js';
-import { describe } from './errors.js';
+import type { CounterMap } from './maps/counter-map.js';
+import type { IntCounterMap } from './maps/int-counter-map.js';
+import type { IntTopK, TopK } from './maps/topk.js';
+import type { CounterMapStats } from './maps/types.js';
+import { loadPromClient } from './integrations/load-prom-client.cjs';
+import { memoryStats, type MemoryStats } from './table/memory-stats.js';
+import { describe } from './table/errors.js';
 
 // Loaded when this module is imported, so a missing prom-client fails the
 // import itself with an install hint, not the first scrape.

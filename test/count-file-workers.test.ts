@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CounterMap } from '../src/index.js';
 import { countFile, countFileEnv, liveWorkers } from '../src/node.js';
-import { cutRanges } from '../src/file-range.js';
+import { cutRanges } from '../src/node/file-range.js';
 
 const require = createRequire(import.meta.url);
 let dir: string;

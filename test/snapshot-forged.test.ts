@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
-import type { Core } from '../src/core.js';
-import { crc32 } from '../src/crc32.js';
-import { ERR_KEY } from '../src/codes.js';
-import { getVarint } from '../src/records.js';
+import type { Core } from '../src/table/core.js';
+import { crc32 } from '../src/records/crc32.js';
+import { ERR_KEY } from '../src/table/codes.js';
+import { getVarint } from '../src/records/records.js';
 import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 

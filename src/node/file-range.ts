@@ -9,9 +9,9 @@
 // the bytes it read, to replay them if the count must be taken back.
 
 import { readSync } from 'node:fs';
-import type { CounterMap } from './counter-map.js';
-import type { TopK } from './topk.js';
-import { TokenCounter, type ByteSource, type ParsedTokenOptions } from './tokens.js';
+import type { CounterMap } from '../maps/counter-map.js';
+import type { TopK } from '../maps/topk.js';
+import { TokenCounter, type ByteSource, type ParsedTokenOptions } from '../tokens/tokens.js';
 
 /** Bytes counted between two yields to the event loop (and progress reports). */
 export const SEGMENT = 4 << 20;

@@ -1,11 +1,11 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
-import { Core } from './core.js';
-import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
-import { checkStep, describe } from './errors.js';
+import { Core } from '../table/core.js';
+import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from '../table/codes.js';
+import { checkStep, describe } from '../table/errors.js';
 import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
 import type { CounterMapOptions } from './types.js';
-import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
-import { readIntKey } from './records.js';
+import { snapshotOptions, checkSnapshot, KIND_INT } from '../records/snapshot.js';
+import { readIntKey } from '../records/records.js';
 
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys<K extends number = number> = ArrayLike<K> | Iterable<K> | Int32Array | Uint32Array | Float64Array;

@@ -11,12 +11,12 @@
 // closes it only after every worker has exited.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { CounterMap } from './counter-map.js';
+import { CounterMap } from '../maps/counter-map.js';
 import { countRanges } from './file-range.js';
 import { claimer, type SharedRanges } from './shared-ranges.js';
-import type { ParsedTokenOptions } from './tokens.js';
-import { TopK } from './topk.js';
-import { adoptCoreModule } from './wasm.js';
+import type { ParsedTokenOptions } from '../tokens/tokens.js';
+import { TopK } from '../maps/topk.js';
+import { adoptCoreModule } from '../table/wasm.js';
 
 /** @internal What countFile gives each worker. */
 export interface RangeJob {

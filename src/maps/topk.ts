@@ -3,16 +3,16 @@
 // header and one table block (slots and the min-heap, sized once) in a pool,
 // plus an arena block for string keys longer than 8 bytes.
 
-import { MAX_MEMORY_BYTES } from './core.js';
-import { poolForNewTable, freeHeader, type Pool } from './pools.js';
-import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from './codes.js';
-import { describe, disposedError, memoryError, modifiedError } from './errors.js';
+import { MAX_MEMORY_BYTES } from '../table/core.js';
+import { poolForNewTable, freeHeader, type Pool } from '../table/pools.js';
+import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from '../table/codes.js';
+import { describe, disposedError, memoryError, modifiedError } from '../table/errors.js';
 import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from './input.js';
 import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
-import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
-import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
-import { TokenCounter, parseTokenOptions, type TokenOptions } from './tokens.js';
+import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';
+import { readTopKSnapshot, writeTopKSnapshot } from '../records/topk-snapshot.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions } from '../tokens/tokens.js';
 
 
 /**

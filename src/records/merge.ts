@@ -6,10 +6,10 @@
 // so the undo cannot fail (a negative `by` is checked up front, so that one
 // never stops part way).
 
-import type { Core } from './core.js';
+import type { Core } from '../table/core.js';
 import { applyTable, readEnd, readVarint } from './records.js';
-import type { Table } from './table.js';
-import { selectTop } from './select.js';
+import type { Table } from '../table/table.js';
+import { selectTop } from '../table/select.js';
 
 /** The highest count in table `t` of `c`: selected in wasm, or found by a walk of its records when there is no memory for that. */
 function maxCount(c: Core, t: number): number {

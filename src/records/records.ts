@@ -7,10 +7,10 @@
 //   integer keys  [zigzag LEB128 key][LEB128 count]
 //   string keys   [LEB128 byte length][key bytes][LEB128 count]
 
-import { Core } from './core.js';
-import { ERR_DUPLICATE, ERR_KEY } from './codes.js';
+import { Core } from '../table/core.js';
+import { ERR_DUPLICATE, ERR_KEY } from '../table/codes.js';
 import { CorruptRecordsError, recordIndexAt } from './record-check.js';
-import type { BatchStop, Table } from './table.js';
+import type { BatchStop, Table } from '../table/table.js';
 import { decode } from './utf8.js';
 
 export { CorruptRecordsError };

@@ -1,13 +1,13 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
-import { Core } from './core.js';
-import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
-import { TokenCounter, parseTokenOptions, type TokenOptions } from './tokens.js';
-import { checkStep, describe } from './errors.js';
+import { Core } from '../table/core.js';
+import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from '../table/codes.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions } from '../tokens/tokens.js';
+import { checkStep, describe } from '../table/errors.js';
 import { readBytes, readOptions, stringKeySource } from './input.js';
-import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
+import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';
 import type { CounterMapOptions } from './types.js';
-import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
-import { readStringKey } from './records.js';
+import { snapshotOptions, checkSnapshot, KIND_STRING } from '../records/snapshot.js';
+import { readStringKey } from '../records/records.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {

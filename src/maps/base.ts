@@ -1,16 +1,16 @@
-import type { Core } from './core.js';
-import { Own } from './pools.js';
-import { DONE_REBUILD, ERR_KEY, ERR_OVERFLOW, ERR_STEP, LAYOUT_NAMES } from './codes.js';
-import { checkCount, checkStep, describe, modifiedError, overflowError } from './errors.js';
+import type { Core } from '../table/core.js';
+import { Own } from '../table/pools.js';
+import { DONE_REBUILD, ERR_KEY, ERR_OVERFLOW, ERR_STEP, LAYOUT_NAMES } from '../table/codes.js';
+import { checkCount, checkStep, describe, modifiedError, overflowError } from '../table/errors.js';
 import type { CounterMapOptions, CounterMapStats } from './types.js';
-import { applyBytes, CorruptRecordsError, readEnd, readVarint } from './records.js';
-import { mergeTable } from './merge.js';
-import { writeSnapshot } from './snapshot.js';
+import { applyBytes, CorruptRecordsError, readEnd, readVarint } from '../records/records.js';
+import { mergeTable } from '../records/merge.js';
+import { writeSnapshot } from '../records/snapshot.js';
 import { compareKeys } from './key-order.js';
-import { READING_CALLS, Table, type BatchStop } from './table.js';
-import { DEFAULT_OPTIONS } from './options.js';
-import { decode } from './utf8.js';
-import { selectTop } from './select.js';
+import { READING_CALLS, Table, type BatchStop } from '../table/table.js';
+import { DEFAULT_OPTIONS } from '../table/options.js';
+import { decode } from '../records/utf8.js';
+import { selectTop } from '../table/select.js';
 
 export type { BatchStop };
 

@@ -1,4 +1,4 @@
-import type { CounterMapOptions } from './types.js';
+import type { CounterMapOptions } from '../maps/types.js';
 // Snapshots: a map as bytes that can be written to disk or posted to a
 // worker, and loaded back into a map of the same kind (docs/snapshot-format.md).
 //
@@ -17,9 +17,9 @@ import type { CounterMapOptions } from './types.js';
 // byte reads as corruption, not as a snapshot of the other kind), then every
 // record (record-check.ts: the checksum is no defence against forgery).
 
-import type { Core } from './core.js';
+import type { Core } from '../table/core.js';
 import { crc32 } from './crc32.js';
-import { describe } from './errors.js';
+import { describe } from '../table/errors.js';
 import { longRecordBytes, putVarint, readRecords } from './records.js';
 import { checkRecords, CorruptRecordsError } from './record-check.js';
 

@@ -10,10 +10,10 @@
 // counted are replayed from the same input with a step of -1, which cannot
 // fail, and the error is rethrown.
 
-import type { Core } from './core.js';
-import type { Table } from './table.js';
-import { describe } from './errors.js';
-import { readBytes } from './input.js';
+import type { Core } from '../table/core.js';
+import type { Table } from '../table/table.js';
+import { describe } from '../table/errors.js';
+import { readBytes } from '../maps/input.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
