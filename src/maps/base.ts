@@ -2,7 +2,7 @@ import type { Core } from '../table/core.js';
 import { Own } from '../table/pools.js';
 import { DONE_REBUILD, ERR_KEY, ERR_OVERFLOW, ERR_STEP, LAYOUT_NAMES } from '../table/codes.js';
 import { checkCount, checkStep, describe, modifiedError, overflowError } from '../table/errors.js';
-import type { CounterMapOptions, CounterMapStats } from './types.js';
+import type { CounterMapOptions, CounterMapStats } from '../table/types.js';
 import { applyBytes, CorruptRecordsError, readEnd, readVarint } from '../records/records.js';
 import { mergeTable } from '../records/merge.js';
 import { writeSnapshot } from '../records/snapshot.js';

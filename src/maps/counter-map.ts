@@ -3,9 +3,9 @@ import { Core } from '../table/core.js';
 import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from '../table/codes.js';
 import { TokenCounter, parseTokenOptions, type TokenOptions } from '../tokens/tokens.js';
 import { checkStep, describe } from '../table/errors.js';
-import { readBytes, readOptions, stringKeySource } from './input.js';
+import { readBytes, readOptions, stringKeySource } from '../table/input.js';
 import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';
-import type { CounterMapOptions } from './types.js';
+import type { CounterMapOptions } from '../table/types.js';
 import { snapshotOptions, checkSnapshot, KIND_STRING } from '../records/snapshot.js';
 import { readStringKey } from '../records/records.js';
 

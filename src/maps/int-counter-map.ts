@@ -2,8 +2,8 @@ import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type Batch
 import { Core } from '../table/core.js';
 import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from '../table/codes.js';
 import { checkStep, describe } from '../table/errors.js';
-import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
-import type { CounterMapOptions } from './types.js';
+import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from '../table/input.js';
+import type { CounterMapOptions } from '../table/types.js';
 import { snapshotOptions, checkSnapshot, KIND_INT } from '../records/snapshot.js';
 import { readIntKey } from '../records/records.js';
 

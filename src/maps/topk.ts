@@ -7,7 +7,7 @@ import { MAX_MEMORY_BYTES } from '../table/core.js';
 import { poolForNewTable, freeHeader, type Pool } from '../table/pools.js';
 import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from '../table/codes.js';
 import { describe, disposedError, memoryError, modifiedError } from '../table/errors.js';
-import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from './input.js';
+import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from '../table/input.js';
 import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
 import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';

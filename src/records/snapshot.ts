@@ -1,4 +1,4 @@
-import type { CounterMapOptions } from '../maps/types.js';
+import type { CounterMapOptions } from '../table/types.js';
 // Snapshots: a map as bytes that can be written to disk or posted to a
 // worker, and loaded back into a map of the same kind (docs/snapshot-format.md).
 //

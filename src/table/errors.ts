@@ -13,8 +13,14 @@ function heldNow(): string {
     'maps dropped without dispose() give their memory back only after the current synchronous job ends: call dispose() on maps you are done with, or declare them with `using`';
 }
 
-/** A value as an error message names it: its type, and the value where that is short. */
-export function describe(v: unknown): string {
+/**
+ * A value as an error message names it: its type, and the value where that
+ * is short. `tagged`: an object is named by its Object.prototype.toString
+ * tag too, which reads its Symbol.toStringTag (a getter or a Proxy's trap
+ * may run: only where the value is the caller's configuration, never input
+ * that is read once).
+ */
+export function describe(v: unknown, tagged = false): string {
   switch (typeof v) {
     case 'string': return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
     case 'number': return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
@@ -26,7 +32,7 @@ export function describe(v: unknown): string {
     default:
       if (v === null) return 'null';
       if (Array.isArray(v)) return 'an array';
-      return `an object (${Object.prototype.toString.call(v)})`;
+      return tagged ? `an object (${Object.prototype.toString.call(v)})` : 'an object';
   }
 }
 

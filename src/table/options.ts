@@ -2,7 +2,7 @@
 // are given, so a million maps without options hold one object).
 import { MAX_MEMORY_BYTES } from './core.js';
 import { describe } from './errors.js';
-import type { CounterMapOptions } from '../maps/types.js';
+import type { CounterMapOptions } from './types.js';
 
 export interface Options {
   readonly maxBytes: number;

@@ -10,7 +10,7 @@ import { isCompileFailure } from './wasm.js';
 import { Own, Pool, poolForNewTable, freeHeader, tablesFreed } from './pools.js';
 import { DONE_REBUILD, ERR_ARENA, ERR_GROW, ERR_MEMORY, ERR_OVERFLOW, ERR_WIDEN, REBUILD_ARENA } from './codes.js';
 import { disposedError, memoryError, reentrantError } from './errors.js';
-import type { CounterMapOptions } from '../maps/types.js';
+import type { CounterMapOptions } from './types.js';
 import { parseOptions, type Options } from './options.js';
 import { belongsInOwn, groupsFor, slotBlockBytes, GROUP, MAX_LOAD, type Rebuild } from './sizing.js';
 import { moveBetweenInstances } from './move.js';

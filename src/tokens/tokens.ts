@@ -13,7 +13,7 @@
 import type { Core } from '../table/core.js';
 import type { Table } from '../table/table.js';
 import { describe } from '../table/errors.js';
-import { readBytes } from '../maps/input.js';
+import { readBytes } from '../table/input.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {

@@ -12,8 +12,8 @@
 // reach its prototype. Memory shared with other threads (a
 // SharedArrayBuffer) can change between any two reads: it is copied first.
 
-import { SRC_F64, SRC_I32, SRC_U32 } from '../table/codes.js';
-import { describe } from '../table/errors.js';
+import { SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
+import { describe } from './errors.js';
 
 type Getter<T> = (self: unknown) => T;
 
