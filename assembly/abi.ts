@@ -197,12 +197,32 @@
 /** table_stats: returns the sum of all counts (a walk once it passed i64). */
 // @ts-ignore: decorator
 @inline export const STATS_TOTAL: i32 = 2;
-/** table_stats: returns 1 when a rebuild would give back much memory (ops.ts rebuildAdvised). */
+/** table_stats: returns what a rebuild would give back (REBUILD_*; ops.ts rebuildNeeded). */
 // @ts-ignore: decorator
 @inline export const STATS_ADVICE: i32 = 3;
 /** table_stats: the instance's heap (R_HEAP_IN_USE, R_HEAP_TOP); `t` is unused. */
 // @ts-ignore: decorator
 @inline export const STATS_HEAP: i32 = 4;
+
+/** table_stats STATS_ADVICE: no rebuild gives memory back. */
+// @ts-ignore: decorator
+@inline export const REBUILD_NONE: i32 = 0;
+/** table_stats STATS_ADVICE: release or shrink the slots (which also drops the arena's erased keys). */
+// @ts-ignore: decorator
+@inline export const REBUILD_SLOTS: i32 = 1;
+/** table_stats STATS_ADVICE: only compact the arena (its erased keys). */
+// @ts-ignore: decorator
+@inline export const REBUILD_ARENA: i32 = 2;
+
+/** records_apply modes: add each record's count times `by` (merge). */
+// @ts-ignore: decorator
+@inline export const RECORDS_APPLY: i32 = 0;
+/** records_apply modes: into a new table, by = 1; a repeated key is ERR_DUPLICATE (a snapshot). */
+// @ts-ignore: decorator
+@inline export const RECORDS_LOAD: i32 = 1;
+/** records_apply modes: a live table's records, whose keys are distinct, into a new table in another instance: no lookup. */
+// @ts-ignore: decorator
+@inline export const RECORDS_MOVE: i32 = 2;
 
 /** table_mark: bump the version (iterators see a change). */
 // @ts-ignore: decorator
@@ -239,7 +259,7 @@
 /** the index of the key that stopped a batch. */
 // @ts-ignore: decorator
 @inline export const R_ERR_INDEX: u32 = 1;
-/** entries in the chunk read_refs/export_stream/read_top/records_write wrote. */
+/** entries in the chunk read_top/topk_read/records_write wrote. */
 // @ts-ignore: decorator
 @inline export const R_CHUNK_COUNT: u32 = 2;
 /** bytes of that chunk. */

@@ -1,5 +1,5 @@
 // The key arena of a string table: keys as UTF-8 (WTF-8 for lone surrogates,
-// see src/utf8.ts) records of [LEB128 length][bytes], appended at arenaUsed.
+// see src/records/utf8.ts) records of [LEB128 length][bytes], appended at arenaUsed.
 // A slot holds its record's offset from the arena's start, so the arena can
 // move (a pooled table's arena is a heap block that is reallocated as it
 // grows; heap.ts) without touching the table.

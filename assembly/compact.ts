@@ -4,7 +4,7 @@
 // ends just after its last used block: every block keeps its address, and
 // only the free block at the top of the heap is cut short.
 //
-// JS drives it (src/pools.ts): `heap_top()` (table_stats STATS_HEAP: R_HEAP_TOP) in the old instance gives the
+// JS drives it (src/table/pools.ts): `heap_top()` (table_stats STATS_HEAP: R_HEAP_TOP) in the old instance gives the
 // top free block; the new instance takes `heap_adopt(pages)` (its allocator
 // set up, its memory grown), JS copies the old memory below the cut, and
 // `heap_cut(top, inUse)` re-sizes that block and moves the allocator's tail.

@@ -10,7 +10,7 @@ import {
   STATS_SIZES, STATS_PROBES, STATS_TOTAL, STATS_ADVICE, MARK_VERSION, MARK_REBUILD, MARK_SEED, MARK_NEXT_SEED, TOPK_INCR, TOPK_FIND,
   R_ERR_INDEX, R_CHUNK_COUNT, R_CHUNK_BYTES, R_RECORDS_STOP, R_TOKENS_DONE, R_TOKEN_ERR_AT, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT,
   R_TALLY_PTR, R_PROBE_SUM, R_PROBE_MAX, R_CAPACITY_SLOTS, R_TABLE_BYTES, R_HELD_BYTES, R_HEAP_IN_USE, R_HEAP_TOP, R_SLOT_KEY_PTR,
-  R_SLOT_KEY_LEN, R_SLOT_COUNT, R_TOPK_ESTIMATE, R_TOPK_ERROR, STATS_HEAP,
+  R_SLOT_KEY_LEN, R_SLOT_COUNT, R_TOPK_ESTIMATE, R_TOPK_ERROR, STATS_HEAP, RECORDS_APPLY, RECORDS_LOAD, RECORDS_MOVE,
 } from "./abi";
 import { tableOf, groupsOf, seedOf, setSeed, capacityOf, itemsOf, layoutOf, countRebuild, touch, totalOf, TOTAL_UNKNOWN } from "./header";
 import { measureProbes, probeSum, probeMax, countAt, slotAddr } from "./table";
@@ -18,9 +18,9 @@ import { slotBytes, groupBytes } from "./layout";
 import { fitsRecord, nextKeyPtr } from "./arena";
 import { packKey, isInlineForm } from "./keys";
 import { setHashKey, nextSeed } from "./hash";
-import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildAdvised, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD, incrBatch, batchDone } from "./ops";
+import { get, incr, incrIn, set, remove, incrAt, setAt, removeAt, isSafe, rebuildNeeded, prune, sumCounts, ERR_KEY, ERR_WIDEN, ERR_STEP, DONE_REBUILD, incrBatch, batchDone } from "./ops";
 import { longBegin, longUpdate, longFinish, longCandidates, longInsert } from "./longkeys";
-import { readRefs, exportStream, importInts, importStream, importRecord, chunkCount, chunkBytes, keyAddr, keyLength } from "./entries";
+import { importRecord, keyAddr, keyLength } from "./entries";
 import { topK, readTop, topFree } from "./select";
 import { writeRecords, applyRecords, recordBytes, recordStop } from "./records";
 import { setSeparators, countTokens, flush, undoTally, tokensDone, tokenErrAt, segmentTokens } from "./tokens";
@@ -323,10 +323,10 @@ export function table_stats(t: usize, what: i32): f64 {
     return sumCounts<u64, f64>(t);
   }
   if (what == STATS_ADVICE) {
-    if (l == INT32) return rebuildAdvised<i32, u32>(t) ? 1 : 0;
-    if (l == INT64) return rebuildAdvised<i64, f64>(t) ? 1 : 0;
-    if (l == STR32) return rebuildAdvised<u64, u32>(t) ? 1 : 0;
-    return rebuildAdvised<u64, f64>(t) ? 1 : 0;
+    if (l == INT32) return rebuildNeeded<i32, u32>(t);
+    if (l == INT64) return rebuildNeeded<i64, f64>(t);
+    if (l == STR32) return rebuildNeeded<u64, u32>(t);
+    return rebuildNeeded<u64, f64>(t);
   }
   return ERR_KEY;
 }
@@ -353,34 +353,6 @@ export function prune_below(t: usize, min: f64): f64 {
   if (l == INT64) return prune<i64, f64>(t, min);
   if (l == STR32) return prune<u64, u32>(t, min);
   return prune<u64, f64>(t, min);
-}
-/** Refs of the live entries from slot `cursor` on (R_CHUNK_COUNT of them); the next cursor. */
-export function read_refs(t: usize, cursor: u32): u32 {
-  const l = layoutOf(t);
-  let next: u32;
-  if (l == INT32) next = readRefs<i32, u32>(t, cursor);
-  else if (l == INT64) next = readRefs<i64, f64>(t, cursor);
-  else if (l == STR32) next = readRefs<u64, u32>(t, cursor);
-  else next = readRefs<u64, f64>(t, cursor);
-  putResult(R_CHUNK_COUNT, <f64>chunkCount);
-  return next;
-}
-
-export function export_stream(t: usize, cursor: u32): u32 {
-  const next = layoutOf(t) == STR64 ? exportStream<f64>(t, cursor) : exportStream<u32>(t, cursor);
-  putResult(R_CHUNK_COUNT, <f64>chunkCount);
-  putResult(R_CHUNK_BYTES, <f64>chunkBytes);
-  return next;
-}
-
-export function import_ints(t: usize, n: u32): void {
-  if (layoutOf(t) == INT64) importInts<i64, f64>(t, n);
-  else importInts<i32, u32>(t, n);
-}
-
-export function import_stream(t: usize, n: u32): void {
-  if (layoutOf(t) == STR64) importStream<f64>(t, n);
-  else importStream<u32>(t, n);
 }
 
 /** Where the bytes of a new arena record of `len` bytes go (a long key, or one moved alone), or 0 when the arena must grow first. */
@@ -434,18 +406,25 @@ export function records_write(t: usize, cursor: u32): u32 {
 }
 /**
  * Applies the records in scratch[from, n), R_RECORDS_STOP at the one that
- * stopped it. `load`: with by = 1 into a table being loaded, where a
- * repeated key is ERR_DUPLICATE.
+ * stopped it. `mode` (abi.ts RECORDS_*): add each count times `by` (merge);
+ * load a snapshot into a new table (by = 1, a repeated key is
+ * ERR_DUPLICATE); or move a live table's records, whose keys are distinct,
+ * into a new table in another instance with no lookup (src/table/move.ts).
  */
-export function records_apply(t: usize, from: u32, n: u32, by: f64, load: bool): f64 {
-  if (!load && !isSafe(by)) return ERR_STEP;
-  if (load) by = 1;
+export function records_apply(t: usize, from: u32, n: u32, by: f64, mode: i32): f64 {
+  if (mode == RECORDS_APPLY) {
+    if (!isSafe(by)) return ERR_STEP;
+  } else {
+    by = 1;
+    if (mode == RECORDS_MOVE) touch(t);
+    else mode = RECORDS_LOAD;
+  }
   const l = layoutOf(t);
   let r: f64;
-  if (l == INT32) r = applyRecords<i32, u32>(t, from, n, by, load);
-  else if (l == INT64) r = applyRecords<i64, f64>(t, from, n, by, load);
-  else if (l == STR32) r = applyRecords<u64, u32>(t, from, n, by, load);
-  else r = applyRecords<u64, f64>(t, from, n, by, load);
+  if (l == INT32) r = applyRecords<i32, u32>(t, from, n, by, mode);
+  else if (l == INT64) r = applyRecords<i64, f64>(t, from, n, by, mode);
+  else if (l == STR32) r = applyRecords<u64, u32>(t, from, n, by, mode);
+  else r = applyRecords<u64, f64>(t, from, n, by, mode);
   putResult(R_RECORDS_STOP, <f64>recordStop);
   return r;
 }
@@ -493,7 +472,7 @@ export function tally_flush(t: usize, by: f64): f64 {
   putTally();
   return r;
 }
-/** Empties the tally (a pool copied into a smaller memory, src/pools.ts). */
+/** Empties the tally (a pool copied into a smaller memory, src/table/pools.ts). */
 export function tally_reset(): void { tallyReset(); }
 export function tally_undo(t: usize, by: f64): void {
   undoTally(t, by);

@@ -5,7 +5,7 @@
 
 import { hashInt } from "./hash";
 import { scratch } from "./heap";
-import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, slotSize, nextFull } from "./table";
+import { find, findSlot, slotIndex, claimSlot, RESEEDED, erase, slotAt, countAt, setCountAt, isStr, clearTable, slotSize, nextFull, insertUnique, growthLeftOf } from "./table";
 import { groupBytes } from "./layout";
 import { fitsRecord, appendRecord } from "./arena";
 import { hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
@@ -13,7 +13,7 @@ import {
   itemsOf, capacityOf, groupsOf, garbageOf, arenaUsedOf, setArenaUsed, setGarbage, seedOf, touch, modeOf, MODE_OWN, tableOf, addTotal,
 } from "./header";
 
-import { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_REBUILD, ERR_ARENA, ERR_DUPLICATE, KEEP_TABLE_BYTES } from "./abi";
+import { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_REBUILD, ERR_ARENA, ERR_DUPLICATE, KEEP_TABLE_BYTES, REBUILD_NONE, REBUILD_SLOTS, REBUILD_ARENA } from "./abi";
 export { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_REBUILD, ERR_ARENA, ERR_DUPLICATE, KEEP_TABLE_BYTES } from "./abi";
 
 // @ts-ignore: decorator
@@ -28,9 +28,9 @@ export { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_
 }
 
 /**
- * Whether the table holds far more memory than its entries need, so that JS
- * should rebuild it smaller (src/base.ts decides how: release, shrink or
- * compact the arena):
+ * Whether the table holds far more memory than its entries need, and how JS
+ * should rebuild it smaller (abi.ts REBUILD_*) (src/table/table.ts: release or shrink the slots,
+ * REBUILD_SLOTS, or only compact the arena, REBUILD_ARENA):
  *   - it is empty and holds more than one group: its slots go back (a
  *     one-group table is kept, so a counter toggling between 0 and 1 does
  *     not allocate on every toggle);
@@ -39,17 +39,20 @@ export { ERR_GROW, ERR_WIDEN, ERR_OVERFLOW, ERR_KEY, ERR_STEP, ERR_MEMORY, DONE_
  *   - its arena is mostly erased keys (past 4 KiB in a pool, 64 KiB in an
  *     own instance, where compaction means a new instance).
  */
-export function rebuildAdvised<K, C>(t: usize): bool {
-  const garbage = garbageOf(t);
-  if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return true;
+export function rebuildNeeded<K, C>(t: usize): i32 {
   const items = itemsOf(t);
-  if (items == 0) return groupsOf(t) > 1 || modeOf(t) == MODE_OWN;
-  if (<u64>groupsOf(t) * groupBytes(slotSize<K, C>()) <= KEEP_TABLE_BYTES) return false;
-  return (<u64>items << 4) < <u64>capacityOf(t);
+  if (items == 0) {
+    if (groupsOf(t) > 1 || modeOf(t) == MODE_OWN) return REBUILD_SLOTS;
+  } else if (<u64>groupsOf(t) * groupBytes(slotSize<K, C>()) > KEEP_TABLE_BYTES && (<u64>items << 4) < <u64>capacityOf(t)) {
+    return REBUILD_SLOTS;
+  }
+  const garbage = garbageOf(t);
+  if (garbage > (modeOf(t) == MODE_OWN ? <u32>65536 : <u32>4096) && garbage > arenaUsedOf(t) - garbage) return REBUILD_ARENA;
+  return REBUILD_NONE;
 }
 
 function afterErase<K, C>(t: usize): f64 {
-  if (rebuildAdvised<K, C>(t)) return DONE_REBUILD;
+  if (rebuildNeeded<K, C>(t) != REBUILD_NONE) return DONE_REBUILD;
   if (itemsOf(t) == 0) {
     clearTable(t);
     setArenaUsed(t, 0);
@@ -189,6 +192,25 @@ export function insertNew<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64
   const h = hashKey<K>(t, key, ptr, len);
   if (find<K, C>(t, key, ptr, len, h) >= 0) return ERR_DUPLICATE;
   return insert<K, C>(t, key, ptr, len, h, n);
+}
+
+/**
+ * Inserts a key that cannot be in the table, into a table sized for it: it
+ * comes from another table, moved here (records_load with `moved`). No
+ * lookup, and no probe bound or tombstone to handle: the table is new
+ * (records_load bumps its version once a chunk).
+ */
+export function insertMoved<K, C>(t: usize, key: i64, ptr: usize, len: u32, n: f64): f64 {
+  if (sizeof<C>() == 4 && n > U32_MAX) return ERR_WIDEN;
+  const inArena = isStr<K>() && <u64>key == NOT_INLINE;
+  if (inArena && !fitsRecord(t, len)) return ERR_ARENA;
+  if (growthLeftOf(t) == 0) return ERR_GROW;
+  const s = slotAt<K, C>(t, insertUnique<K, C>(t, hashKey<K>(t, key, ptr, len)));
+  if (inArena) store<u64>(s, arenaKey(appendRecord(t, ptr, len)));
+  else store<K>(s, <K>key);
+  store<C>(s + sizeof<K>(), <C>n);
+  addTotal(t, <i64>n);
+  return n;
 }
 
 /** Sets the key's count to `n` (a safe integer >= 0); 0 deletes. */

@@ -1,4 +1,4 @@
-// Hot-path cost of reading input once (src/input.ts, base.ts _reading):
+// Hot-path cost of reading input once (src/table/input.ts, base.ts _reading):
 // two builds of the package in one process, alternated, medians of ns/op.
 //   node scripts/bench-input.mjs <baseline dist/esm/index.js> [<new dist/esm/index.js>]
 import { pathToFileURL } from 'node:url';

@@ -17,7 +17,7 @@ for (const dir of ['types', 'cjs']) {
 // - the worker script's location: the ESM source uses import.meta.url, which
 //   CommonJS lacks; here it is the CommonJS worker beside this file.
 writeFileSync(
-  new URL('../dist/cjs/worker-url.js', import.meta.url),
+  new URL('../dist/cjs/node/worker-url.js', import.meta.url),
   `"use strict";
 // Written by scripts/finish-cjs.mjs: the CommonJS build's worker script is beside this file.
 Object.defineProperty(exports, "__esModule", { value: true });

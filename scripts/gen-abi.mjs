@@ -1,4 +1,4 @@
-// Generates src/abi.ts, the TypeScript side of the core's interface, from
+// Generates src/table/abi.ts, the TypeScript side of the core's interface, from
 // the two places the core declares it: the constants of assembly/abi.ts and
 // the exported functions of assembly/index.ts (with those it re-exports).
 // `npm run build` runs it before tsc; test/abi.test.ts fails when the
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const OUT = 'src/abi.ts';
+export const OUT = 'src/table/abi.ts';
 
 /** `@inline export const NAME: type = literal;` of assembly/abi.ts. */
 export function readConstants(src) {
@@ -53,7 +53,7 @@ export function readExports(file, read) {
   return out;
 }
 
-/** The text of src/abi.ts. */
+/** The text of src/table/abi.ts. */
 export function generate(read = (f) => readFileSync(join(root, f), 'utf8')) {
   const constants = readConstants(read('assembly/abi.ts'));
   const fns = readExports('assembly/index.ts', read);

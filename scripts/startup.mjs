@@ -57,7 +57,7 @@ const dist = process.argv[2];
 const wasmFile = process.argv[3];
 const now = () => performance.now();
 if (mode === 'inlined') {
-  // What ships: the base64 string, decoded as src/wasm.ts does, then compiled.
+  // What ships: the base64 string, decoded as src/table/wasm.ts does, then compiled.
   const t0 = now();
   const { WASM_BASE64 } = await import(dist + '/esm/wasm-bytes.js');
   const a0 = now();

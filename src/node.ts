@@ -33,18 +33,18 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { CounterMap } from './counter-map.js';
-import { IntCounterMap } from './int-counter-map.js';
-import { IntTopK, TopK } from './topk.js';
-import { cpuView, type CpuView } from './cpu-load.js';
-import { describe } from './errors.js';
-import { countKeeping, countRanges, KEEP_LIMIT, once, SEGMENT } from './file-range.js';
-import { claimer, closeRanges, hasAsked, shareRanges, type SharedRanges } from './shared-ranges.js';
-import { checkSnapshot, KIND_STRING } from './snapshot.js';
-import { parseTokenOptions, type TokenOptions } from './tokens.js';
-import { workerScript } from './worker-url.js';
-import { coreModule } from './wasm.js';
-import type { RangeJob, RangeMessage } from './count-worker.js';
+import { CounterMap } from './maps/counter-map.js';
+import { IntCounterMap } from './maps/int-counter-map.js';
+import { IntTopK, TopK } from './maps/topk.js';
+import { cpuView, type CpuView } from './node/cpu-load.js';
+import { describe } from './table/errors.js';
+import { countKeeping, countRanges, cutRanges, KEEP_LIMIT, once, SEGMENT } from './node/file-range.js';
+import { claimer, closeRanges, hasAsked, shareRanges, type SharedRanges } from './node/shared-ranges.js';
+import { checkSnapshot, KIND_STRING } from './records/snapshot.js';
+import { parseTokenOptions, type ParsedTokenOptions, type TokenOptions } from './tokens/tokens.js';
+import { workerScript } from './node/worker-url.js';
+import { coreModule } from './table/wasm.js';
+import type { RangeJob, RangeMessage } from './node/count-worker.js';
 
 /** What countFile counts into: a map, or a bounded summary. */
 export type CountFileTarget = CounterMap | TopK;
@@ -170,11 +170,11 @@ export async function countFile<T extends CountFileTarget = CounterMap>(path: st
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`countFile: signal must be an AbortSignal, got ${describe(signal)}`);
   }
+  // Parsed once, here: every thread counts with these.
   const parsed = parseTokenOptions({ separators, lowercase }, 'countFile');
-  const tokenOptions: TokenOptions = { separators: parsed.separators, lowercase: parsed.lowercase };
   // Throws now if `into` was disposed, before any file or worker.
   const capacity = into instanceof TopK ? into.capacity : undefined;
-  if (into instanceof CounterMap) into.tokenCounter(tokenOptions);
+  if (into instanceof CounterMap) into._alive();
   if (signal?.aborted) throw signal.reason;
 
   const { fd, stat } = openRegularFile(path);
@@ -182,7 +182,7 @@ export async function countFile<T extends CountFileTarget = CounterMap>(path: st
     const size = Number(stat.size);
     const shown = String(path);
     const threads = planThreads(size, workers, countFileEnv.cpu());
-    const job: Job = { fd, stat, size, path: shown, options: tokenOptions, into, capacity, onProgress, signal };
+    const job: Job = { fd, stat, size, path: shown, options: parsed, into, capacity, onProgress, signal };
     if (threads === 1) return (await countSerial(job)) as T;
     // Ranges of at most a segment, and RANGES_PER_THREAD per thread at least
     // (a token longer than a range makes fewer).
@@ -202,7 +202,7 @@ interface Job {
   stat: BigIntStats;
   size: number;
   path: string;
-  options: TokenOptions;
+  options: ParsedTokenOptions;
   into: CountFileTarget | undefined;
   /** `into`'s capacity when it is a TopK (read once). */
   capacity: number | undefined;
@@ -353,39 +353,6 @@ async function countSerial(job: Job): Promise<CountFileTarget> {
     map.dispose();
     throw explain(job, e);
   }
-}
-
-/**
- * @internal
- * Cuts [0, size) into at most `n` ranges of about equal size, each ending
- * just after a separator byte (or at the end of the file), so that no token
- * spans two ranges. Ranges a long token swallowed whole are dropped.
- */
-export function cutRanges(fd: number, size: number, n: number, separators: Uint8Array): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  const buf = new Uint8Array(64 << 10);
-  let start = 0;
-  for (let k = 1; k <= n && start < size; k++) {
-    let cut = k === n ? size : Math.max(start, Math.floor((size * k) / n));
-    // The first separator at or after the nominal cut ends the range.
-    search: while (cut < size) {
-      const got = readSync(fd, buf, 0, Math.min(buf.length, size - cut), cut);
-      if (got === 0) {
-        cut = size;
-        break;
-      }
-      for (let i = 0; i < got; i++) {
-        if (separators[buf[i]!] === 1) {
-          cut += i + 1;
-          break search;
-        }
-      }
-      cut += got;
-    }
-    if (cut > start) ranges.push([start, cut]);
-    start = cut;
-  }
-  return ranges;
 }
 
 /** @internal Workers countFile has started and that have not exited yet (the tests read it). */

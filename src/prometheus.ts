@@ -2,12 +2,13 @@
 // one call. The gauges are computed at scrape time (prom-client's collect()),
 // so nothing runs between scrapes and a map costs nothing to track.
 import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client';
-import type { CounterMap } from './counter-map.js';
-import type { IntCounterMap } from './int-counter-map.js';
-import type { IntTopK, TopK } from './topk.js';
-import type { CounterMapStats } from './types.js';
+import type { CounterMap } from './maps/counter-map.js';
+import type { IntCounterMap } from './maps/int-counter-map.js';
+import type { IntTopK, TopK } from './maps/topk.js';
+import type { CounterMapStats } from './table/types.js';
 import { loadPromClient } from './load-prom-client.cjs';
-import { memoryStats, type MemoryStats } from './memory-stats.js';
+import { memoryStats, type MemoryStats } from './table/memory-stats.js';
+import { describe } from './table/errors.js';
 
 // Loaded when this module is imported, so a missing prom-client fails the
 // import itself with an install hint, not the first scrape.
@@ -64,27 +65,6 @@ const MEMORY: ReadonlyArray<readonly [suffix: string, help: string, field: keyof
 
 const PREFIX_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*_$/;
 
-function describe(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return `string ${JSON.stringify(v)}`;
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return `${typeof v} ${String(v)}`;
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return v.toString();
-    default:
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return 'an array';
-      return `an object (${Object.prototype.toString.call(v)})`;
-  }
-}
-
 /**
  * A tophash map from either build (ESM or CommonJS): `instanceof` would
  * reject a map made by the other copy of the classes, the tag does not.
@@ -99,11 +79,11 @@ function checkMaps(maps: unknown, from: string): TrackedMaps {
   // entries, so taking it would silently track nothing.
   const proto: unknown = maps === null || typeof maps !== 'object' ? undefined : Object.getPrototypeOf(maps);
   if (proto !== Object.prototype && proto !== null) {
-    throw new TypeError(`trackMaps: ${from} must be an object of name → CounterMap | IntCounterMap | TopK | IntTopK, got ${describe(maps)}`);
+    throw new TypeError(`trackMaps: ${from} must be an object of name → CounterMap | IntCounterMap | TopK | IntTopK, got ${describe(maps, true)}`);
   }
   for (const [name, map] of Object.entries(maps as object)) {
     if (!isTophashMap(map)) {
-      throw new TypeError(`trackMaps: ${from}[${JSON.stringify(name)}] must be a CounterMap, IntCounterMap, TopK or IntTopK, got ${describe(map)}`);
+      throw new TypeError(`trackMaps: ${from}[${JSON.stringify(name)}] must be a CounterMap, IntCounterMap, TopK or IntTopK, got ${describe(map, true)}`);
     }
   }
   return maps as TrackedMaps;
@@ -112,7 +92,7 @@ function checkMaps(maps: unknown, from: string): TrackedMaps {
 function checkRegister(register: unknown): Registry<RegistryContentType> {
   const r = register as Partial<Registry> | null;
   if (r === null || typeof r !== 'object' || typeof r.getSingleMetric !== 'function' || typeof r.removeSingleMetric !== 'function' || typeof r.registerMetric !== 'function') {
-    throw new TypeError(`trackMaps: options.register must be a prom-client Registry, got ${describe(register)}`);
+    throw new TypeError(`trackMaps: options.register must be a prom-client Registry, got ${describe(register, true)}`);
   }
   return r as Registry<RegistryContentType>;
 }
@@ -158,13 +138,13 @@ function read(map: TrackedMap): Reading {
  */
 export function trackMaps(maps: TrackedMaps | (() => TrackedMaps), options: TrackMapsOptions = {}): () => void {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`trackMaps: options must be an object, got ${describe(options)}`);
+    throw new TypeError(`trackMaps: options must be an object, got ${describe(options, true)}`);
   }
   const register = checkRegister(options.register ?? prom.register);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string') throw new TypeError(`trackMaps: options.prefix must be a string, got ${describe(prefix)}`);
+  if (typeof prefix !== 'string') throw new TypeError(`trackMaps: options.prefix must be a string, got ${describe(prefix, true)}`);
   if (!PREFIX_RE.test(prefix)) {
-    throw new RangeError(`trackMaps: options.prefix must be a Prometheus metric name ending in "_" (like "myapp_"), got ${describe(prefix)}`);
+    throw new RangeError(`trackMaps: options.prefix must be a Prometheus metric name ending in "_" (like "myapp_"), got ${describe(prefix, true)}`);
   }
 
   let current: () => TrackedMaps;

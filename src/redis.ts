@@ -17,11 +17,11 @@
 // it is recognised by its sequence number and skipped, and one that was
 // never applied is applied once.
 import { createHash, randomBytes } from 'node:crypto';
-import { CounterMap } from './counter-map.js';
-import { describe } from './errors.js';
-import { isNoScript, scriptClient, type ScriptClient } from './redis-client.js';
-import { APPLY_BATCH } from './redis-script.js';
-import { SignedDeltas } from './signed-deltas.js';
+import { CounterMap } from './maps/counter-map.js';
+import { describe } from './table/errors.js';
+import { isNoScript, scriptClient, type ScriptClient } from './integrations/redis-client.js';
+import { APPLY_BATCH } from './integrations/redis-script.js';
+import { SignedDeltas } from './integrations/signed-deltas.js';
 
 const SHA = createHash('sha1').update(APPLY_BATCH).digest('hex');
 

@@ -82,9 +82,11 @@ describe('packed package', () => {
   it('ships dist (ESM, CJS, declarations) and nothing users do not need', () => {
     // The library (esm, cjs, types) and the tophash-bench CLI (dist/bench, its
     // compiled JS only: no sources, maps or tests).
-    // The prom-client loader is a .cjs (and .d.cts) in both builds; the ESLint plugin is in eslint/.
+    // The prom-client loader is a .cjs (and .d.cts) in both builds; the ESLint plugin is in eslint/,
+    // the internals in the folders of src/ (maps/, table/, tokens/, records/, node/, integrations/).
     // The declarations for TypeScript 5.0-5.6 are in ts5.0/ folders (.d.ts only).
-    const allowed = /^(package\.json|README\.md|LICENSE|dist\/(esm|cjs|types)\/(eslint\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|json)|dist\/(cjs|types)\/ts5\.0\/(eslint\/)?[\w.-]+\.d\.ts|dist\/bench\/[\w./-]+\.js)$/;
+    const dirs = '((eslint|maps|table|tokens|records|node|integrations)\\/)?';
+    const allowed = new RegExp(`^(package\\.json|README\\.md|LICENSE|dist\\/(esm|cjs|types)\\/${dirs}[\\w.-]+\\.(js|cjs|d\\.ts|d\\.cts|json)|dist\\/(cjs|types)\\/ts5\\.0\\/${dirs}[\\w.-]+\\.d\\.ts|dist\\/bench\\/[\\w./-]+\\.js)$`);
     expect(packed.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(packed.files).toContain('dist/bench/cli.js');
     // The license file that package.json's "license" names.

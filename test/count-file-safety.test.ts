@@ -267,7 +267,7 @@ describe('the default: workers only where they pay, on cores other processes lea
   });
 
   it('the real reading: the cores this process may use, a load that is a number >= 0', async () => {
-    const { cpuView } = await import('../src/cpu-load.js');
+    const { cpuView } = await import('../src/node/cpu-load.js');
     const v = cpuView();
     expect(v.cores).toBe(availableParallelism());
     expect(v.load).toBeGreaterThanOrEqual(0);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CounterMap, IntCounterMap, IntTopK, TopK } from '../src/index.js';
 import { countFile, countFileEnv, liveWorkers } from '../src/node.js';
-import type { TokenOptions } from '../src/tokens.js';
+import type { TokenOptions } from '../src/tokens/tokens.js';
 
 const require = createRequire(import.meta.url);
 const MiB = 2 ** 20;

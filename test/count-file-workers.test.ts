@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CounterMap } from '../src/index.js';
-import { countFile, countFileEnv, cutRanges, liveWorkers } from '../src/node.js';
+import { countFile, countFileEnv, liveWorkers } from '../src/node.js';
+import { cutRanges } from '../src/node/file-range.js';
 
 const require = createRequire(import.meta.url);
 let dir: string;

@@ -5,7 +5,7 @@
 // point), so its result depends on the entries alone, in any process.
 import { describe, expect, test } from 'vitest';
 import { CounterMap, IntCounterMap } from '../src/index.js';
-import { compareKeys } from '../src/key-order.js';
+import { compareKeys } from '../src/maps/key-order.js';
 import { Rng } from './helpers/model.js';
 
 type AnyMap = CounterMap | IntCounterMap;

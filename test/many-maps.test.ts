@@ -1,4 +1,4 @@
-// Many maps in one process: tables share pool instances (src/pools.ts), big
+// Many maps in one process: tables share pool instances (src/table/pools.ts), big
 // ones move into an instance of their own and back. Any write through a
 // stale header, a freed block or a detached view would land in another map's
 // memory, so the checks compare every map with its own model, not only the

@@ -5,7 +5,7 @@
 // key (integers by value, strings by code point).
 import { describe, expect, test } from 'vitest';
 import { CounterMap, IntCounterMap } from '../src/index.js';
-import { compareKeys } from '../src/key-order.js';
+import { compareKeys } from '../src/maps/key-order.js';
 import { MAX_SAFE, Rng } from './helpers/model.js';
 
 type Entry<K> = [K, number];

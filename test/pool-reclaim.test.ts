@@ -1,5 +1,5 @@
 // A pool gives memory back when its tables use little of it: it is copied
-// into a smaller memory at the same addresses (src/pools.ts,
+// into a smaller memory at the same addresses (src/table/pools.ts,
 // assembly/compact.ts), as a microtask after the call that freed the blocks.
 // Every map, iterator and stale reference must behave as if nothing moved,
 // and memory the engine refuses must end as the library's RangeError with
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
-import { Pool, compactPool, pools } from '../src/pools.js';
+import { Pool, compactPool, pools } from '../src/table/pools.js';
 import { Model, Rng, compareToModel, type AnyMap } from './helpers/model.js';
 
 const HEAVY = process.env.TOPHASH_HEAVY !== undefined;

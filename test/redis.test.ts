@@ -10,9 +10,9 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { createClient as createClientV4 } from 'redis-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CounterMap } from '../src/counter-map.js';
+import { CounterMap } from '../src/maps/counter-map.js';
 import { RedisCounter, loadCounts, type RedisCounterOptions } from '../src/redis.js';
-import { APPLY_BATCH } from '../src/redis-script.js';
+import { APPLY_BATCH } from '../src/integrations/redis-script.js';
 import { Rng } from './helpers/model.js';
 import { findRedisServer, noteSkipped, RedisServer } from './helpers/redis-server.js';
 

@@ -6,10 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
-import type { Core } from '../src/core.js';
-import { crc32 } from '../src/crc32.js';
-import { ERR_KEY } from '../src/codes.js';
-import { GROUP, H_GROUPS, R_CAPACITY_SLOTS, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_KEY_LEN, R_TALLY_ENTRIES, R_TALLY_PTR, WRITE_DELETE, WRITE_INCR, WRITE_SET } from '../src/abi.js';
+import type { Core } from '../src/table/core.js';
+import { crc32 } from '../src/records/crc32.js';
+import { ERR_KEY } from '../src/table/codes.js';
+import { getVarint } from '../src/records/records.js';
+import { GROUP, H_GROUPS, R_CAPACITY_SLOTS, R_CHUNK_BYTES, R_ERR_INDEX, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR, R_TALLY_ENTRIES, R_TALLY_PTR, RECORDS_APPLY, RECORDS_LOAD, WRITE_DELETE, WRITE_INCR, WRITE_SET } from '../src/table/abi.js';
 import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 
@@ -24,6 +25,15 @@ type Key = string | number;
 /** A map seen from inside: its instance and table header. */
 type Inside = { _c: Core; _t: number };
 const inside = (m: AnyMap): Inside => m as unknown as Inside;
+
+/** The first live slot of table t: the last cursor from which records_write still writes every entry. */
+function firstSlot(c: Core, t: number): number {
+  c.ex.records_write(t, 0);
+  const all = c.result(R_CHUNK_BYTES);
+  let i = 0;
+  while ((c.ex.records_write(t, i + 1), c.result(R_CHUNK_BYTES)) === all) i++;
+  return i;
+}
 
 // ---- a snapshot around any body, with a valid checksum ---------------------
 
@@ -226,9 +236,7 @@ describe('forged snapshots from the report', () => {
     // The address of a bystander's arena record, as the attack aimed it.
     const victim = inside(b.maps[0]!);
     const ex = victim._c.ex;
-    ex.read_refs(victim._t, 0);
-    const u32 = new Uint32Array(victim._c.view().buffer, victim._c.scratch, 4);
-    const addr = u32[0]! - 1; // the key bytes follow a 1-byte length
+    const addr = (ex.slot_read(victim._t, firstSlot(victim._c, victim._t)), victim._c.result(R_SLOT_KEY_PTR) >>> 0) - 1; // the key bytes follow a 1-byte length
     const targets = [addr, 0, 4, 0x10000, 0x7fffffff, 0xfffffff0, victim._c.bytes - 4];
     for (const a of targets) {
       const key = [a & 255, (a >>> 8) & 255, (a >>> 16) & 255, a >>> 24, 0, 0, 0, 0xff];
@@ -548,9 +556,7 @@ describe('the core never reads key bytes as an arena reference', () => {
     expect(c.ex.arena_grow(t, 256, Number.MAX_SAFE_INTEGER)).toBe(0);
     const v = inside(b.maps[2]!);
     expect(v._c).toBe(c); // one pool instance: the memory an attack would reach
-    c.ex.read_refs(v._t, 0);
-    const u32 = new Uint32Array(c.view().buffer, c.scratch, 4);
-    return { m, c, t, target: u32[0]! - 1 };
+    return { m, c, t, target: (c.ex.slot_read(v._t, firstSlot(c, v._t)), c.result(R_SLOT_KEY_PTR) >>> 0) - 1 };
   }
 
   const forged = (target: number): number[] => [target & 255, (target >>> 8) & 255, (target >>> 16) & 255, target >>> 24, 0, 0, 0, 0xff];
@@ -560,10 +566,15 @@ describe('the core never reads key bytes as an arena reference', () => {
     const out: number[][] = [];
     const cap = c.h32(t, H_GROUPS) * GROUP;
     for (let cursor = 0; cursor < cap; ) {
-      cursor = c.ex.read_refs(t, cursor);
-      const n = c.result(R_CHUNK_COUNT);
-      const refs = new Uint32Array(c.view().buffer, c.scratch, n * 4).slice();
-      for (let j = 0; j < n; j++) out.push([...c.view().subarray(refs[4 * j], refs[4 * j]! + refs[4 * j + 1]!)]);
+      // Its records [length][key bytes][count] (no key here is longer than a scratch).
+      cursor = c.ex.records_write(t, cursor);
+      const u8 = c.view();
+      const end = c.scratch + c.result(R_CHUNK_BYTES);
+      for (let p = c.scratch; p < end; ) {
+        const [len, at] = getVarint(u8, p, end)!;
+        out.push([...u8.subarray(at, at + len)]);
+        p = getVarint(u8, at + len, end)![1];
+      }
     }
     return out.sort();
   }
@@ -572,12 +583,12 @@ describe('the core never reads key bytes as an arena reference', () => {
     const { m, c, t, target } = setup();
     const key = forged(target);
     c.view().set([8, ...key, 5], c.scratch);
-    expect(c.ex.records_apply(t, 0, 10, 1, false)).toBe(10);
+    expect(c.ex.records_apply(t, 0, 10, 1, RECORDS_APPLY)).toBe(10);
     expect(keyBytes(c, t)).toEqual([[0x78], key].sort());
     // The same bytes again find that entry; nothing else changed anywhere.
     c.view().set([8, ...key, 2], c.scratch);
-    expect(c.ex.records_apply(t, 0, 10, 1, true)).toBe(-9); // ERR_DUPLICATE
-    expect(c.ex.records_apply(t, 0, 10, 1, false)).toBe(10);
+    expect(c.ex.records_apply(t, 0, 10, 1, RECORDS_LOAD)).toBe(-9); // ERR_DUPLICATE
+    expect(c.ex.records_apply(t, 0, 10, 1, RECORDS_APPLY)).toBe(10);
     c.view().set(key, c.scratch);
     expect(c.ex.str_get(t, c.scratch, 8)).toBe(7);
     expect(m.size).toBe(2);
@@ -629,9 +640,9 @@ describe('the core never reads key bytes as an arena reference', () => {
     const { m, c, t } = setup();
     const before = snapshot(m);
     const S = c.scratchBytes;
-    expect(c.ex.records_apply(t, 0, S + 1, 1, false)).toBe(ERR_KEY);
-    expect(c.ex.records_apply(t, 11, 10, 1, false)).toBe(ERR_KEY);
-    expect(c.ex.records_apply(t, 0, S + 64, 1, true)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 0, S + 1, 1, RECORDS_APPLY)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 11, 10, 1, RECORDS_APPLY)).toBe(ERR_KEY);
+    expect(c.ex.records_apply(t, 0, S + 64, 1, RECORDS_LOAD)).toBe(ERR_KEY);
     // A batch whose last key's bytes would run past the scratch.
     const u32 = new Uint32Array(c.view().buffer, c.scratch, S >> 2);
     u32[0] = S;
@@ -669,11 +680,11 @@ describe('the core checks the other offsets and indexes JS hands it', () => {
     const { _c: c, _t: t } = inside(m);
     const before = snapshot(m);
     const cap = c.stat(t, R_CAPACITY_SLOTS);
-    // The one live slot is the last cursor from which read_refs still finds an entry.
+    // The one live slot is the last cursor from which records_write still finds an entry.
     let live = 0;
     for (let i = 0; i < cap; i++) {
-      c.ex.read_refs(t, i);
-      if (c.result(R_CHUNK_COUNT) > 0) live = i;
+      c.ex.records_write(t, i);
+      if (c.result(R_CHUNK_BYTES) > 0) live = i;
     }
     const empty = live + 1 < cap ? live + 1 : live - 1;
     expect((c.ex.slot_read(t, live), c.result(R_SLOT_KEY_LEN))).toBe(40);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CounterMap, IntCounterMap, memoryStats } from '../src/index.js';
-import { crc32 } from '../src/crc32.js';
+import { crc32 } from '../src/records/crc32.js';
 import { expectThrow } from './helpers/expect.js';
 import { MAX_SAFE, Rng, SPECIAL_INTS, SPECIAL_STRINGS, longString, snapshot } from './helpers/model.js';
 

@@ -9,9 +9,9 @@
 // the bytes it read, to replay them if the count must be taken back.
 
 import { readSync } from 'node:fs';
-import { CounterMap } from './counter-map.js';
-import type { TopK } from './topk.js';
-import type { ByteSource, TokenOptions } from './tokens.js';
+import type { CounterMap } from '../maps/counter-map.js';
+import type { TopK } from '../maps/topk.js';
+import { TokenCounter, type ByteSource, type ParsedTokenOptions } from '../tokens/tokens.js';
 
 /** Bytes counted between two yields to the event loop (and progress reports). */
 export const SEGMENT = 4 << 20;
@@ -65,10 +65,10 @@ export async function countRanges(
   map: CounterMap | TopK,
   fd: number,
   claim: Claim,
-  options: TokenOptions,
+  options: ParsedTokenOptions,
   hooks: RangeHooks = {},
 ): Promise<void> {
-  const counter = map instanceof CounterMap ? map.tokenCounter(options) : map._tokenCounter(options, 'countFile');
+  const counter = new TokenCounter(map, options);
   let before = 0;
   for (let range = claim(); range !== null; range = claim()) {
     const [start, end] = range;
@@ -150,10 +150,10 @@ export async function countKeeping(
   map: CounterMap,
   fd: number,
   size: number,
-  options: TokenOptions,
+  options: ParsedTokenOptions,
   hooks: RangeHooks = {},
 ): Promise<() => void> {
-  const counter = map.tokenCounter(options);
+  const counter = new TokenCounter(map, options);
   const kept = new Uint8Array(size);
   const src = new KeepingSource(fd, size, kept);
   let counted = 0;
@@ -185,3 +185,36 @@ export async function countKeeping(
 
 /** Files up to this size counted into a caller's map are kept in memory for the undo (countKeeping). */
 export const KEEP_LIMIT = 64 << 20;
+
+/**
+ * @internal
+ * Cuts [0, size) into at most `n` ranges of about equal size, each ending
+ * just after a separator byte (or at the end of the file), so that no token
+ * spans two ranges. Ranges a long token swallowed whole are dropped.
+ */
+export function cutRanges(fd: number, size: number, n: number, separators: Uint8Array): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const buf = new Uint8Array(64 << 10);
+  let start = 0;
+  for (let k = 1; k <= n && start < size; k++) {
+    let cut = k === n ? size : Math.max(start, Math.floor((size * k) / n));
+    // The first separator at or after the nominal cut ends the range.
+    search: while (cut < size) {
+      const got = readSync(fd, buf, 0, Math.min(buf.length, size - cut), cut);
+      if (got === 0) {
+        cut = size;
+        break;
+      }
+      for (let i = 0; i < got; i++) {
+        if (separators[buf[i]!] === 1) {
+          cut += i + 1;
+          break search;
+        }
+      }
+      cut += got;
+    }
+    if (cut > start) ranges.push([start, cut]);
+    start = cut;
+  }
+  return ranges;
+}

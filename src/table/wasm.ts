@@ -1,4 +1,4 @@
-import { WASM_BASE64 } from './wasm-bytes.js';
+import { WASM_BASE64 } from '../wasm-bytes.js';
 import { HASH_KEY } from './hash-key.js';
 import type { CoreExports } from './abi.js';
 

@@ -63,6 +63,12 @@ export const STATS_PROBES = 1;
 export const STATS_TOTAL = 2;
 export const STATS_ADVICE = 3;
 export const STATS_HEAP = 4;
+export const REBUILD_NONE = 0;
+export const REBUILD_SLOTS = 1;
+export const REBUILD_ARENA = 2;
+export const RECORDS_APPLY = 0;
+export const RECORDS_LOAD = 1;
+export const RECORDS_MOVE = 2;
 export const MARK_VERSION = 0;
 export const MARK_REBUILD = 1;
 export const MARK_SEED = 2;
@@ -133,10 +139,6 @@ export interface CoreExports {
   table_stats(t: number, what: number): number;
   table_mark(t: number, what: number, lo: number, hi: number): void;
   prune_below(t: number, min: number): number;
-  read_refs(t: number, cursor: number): number;
-  export_stream(t: number, cursor: number): number;
-  import_ints(t: number, n: number): void;
-  import_stream(t: number, n: number): void;
   arena_reserve(t: number, len: number): number;
   import_record(t: number, len: number, count: number): void;
   slot_read(t: number, i: number): void;
@@ -144,7 +146,7 @@ export interface CoreExports {
   read_top(t: number, from: number): number;
   top_free(): void;
   records_write(t: number, cursor: number): number;
-  records_apply(t: number, from: number, n: number, by: number, load: boolean): number;
+  records_apply(t: number, from: number, n: number, by: number, mode: number): number;
   set_separators(n: number): void;
   count_tokens(t: number, n: number, by: number, flags: number, limit: number): number;
   tally_load(n: number, next: number): void;
@@ -197,10 +199,6 @@ export const CORE_FUNCTIONS = [
   'table_stats',
   'table_mark',
   'prune_below',
-  'read_refs',
-  'export_stream',
-  'import_ints',
-  'import_stream',
   'arena_reserve',
   'import_record',
   'slot_read',

@@ -1,4 +1,4 @@
-import type { CounterMapOptions } from './types.js';
+import type { CounterMapOptions } from '../table/types.js';
 // Snapshots: a map as bytes that can be written to disk or posted to a
 // worker, and loaded back into a map of the same kind (docs/snapshot-format.md).
 //
@@ -17,19 +17,19 @@ import type { CounterMapOptions } from './types.js';
 // byte reads as corruption, not as a snapshot of the other kind), then every
 // record (record-check.ts: the checksum is no defence against forgery).
 
-import type { Core } from './core.js';
+import type { Core } from '../table/core.js';
 import { crc32 } from './crc32.js';
-import { describe } from './errors.js';
+import { describe } from '../table/errors.js';
 import { longRecordBytes, putVarint, readRecords } from './records.js';
 import { checkRecords, CorruptRecordsError } from './record-check.js';
-import { H_ITEMS } from './abi.js';
+import { H_ITEMS } from '../table/abi.js';
 
 export const SNAPSHOT_VERSION = 1;
 export const KIND_STRING = 1;
 export const KIND_INT = 2;
 const KIND_NAMES: readonly string[] = ['', 'CounterMap', 'IntCounterMap'];
 const MAGIC = [0x89, 0x54, 0x48, 0x53] as const;
-export const HEADER_BYTES = 32;
+export const SNAPSHOT_HEADER_BYTES = 32;
 
 /** Writes the snapshot of table `t` in `src` (null: an empty map). */
 export function writeSnapshot(kind: number, src: Core | null, t: number): Uint8Array<ArrayBuffer> {
@@ -54,19 +54,19 @@ export function writeSnapshot(kind: number, src: Core | null, t: number): Uint8A
     );
   }
   const count = src === null ? 0 : src.h32(t, H_ITEMS);
-  const out = new Uint8Array(HEADER_BYTES + body);
+  const out = new Uint8Array(SNAPSHOT_HEADER_BYTES + body);
   out.set(MAGIC, 0);
   const dv = new DataView(out.buffer);
   dv.setUint16(4, SNAPSHOT_VERSION, true);
   out[6] = kind;
   setU64(dv, 8, count);
   setU64(dv, 16, body);
-  let at = HEADER_BYTES;
+  let at = SNAPSHOT_HEADER_BYTES;
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
   }
-  dv.setUint32(28, crc32(out, HEADER_BYTES, out.length, crc32(out, 0, 28)), true);
+  dv.setUint32(28, crc32(out, SNAPSHOT_HEADER_BYTES, out.length, crc32(out, 0, 28)), true);
   return out;
 }
 
@@ -95,19 +95,19 @@ export function checkSnapshot(bytes: unknown, kind: number, where: string): Snap
   const n = bytes.length;
   if (n < 8) {
     for (let i = 0; i < n; i++) if (bytes[i] !== MAGIC[i]) throw bad('not a tophash snapshot (wrong magic number)');
-    throw bad(`truncated snapshot: ${n} bytes, shorter than its ${HEADER_BYTES}-byte header`);
+    throw bad(`truncated snapshot: ${n} bytes, shorter than its ${SNAPSHOT_HEADER_BYTES}-byte header`);
   }
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) throw bad('not a tophash snapshot (wrong magic number)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
   const version = dv.getUint16(4, true);
   if (version !== SNAPSHOT_VERSION) throw bad(`unknown snapshot format version ${version} (this tophash reads version ${SNAPSHOT_VERSION})`);
-  if (n < HEADER_BYTES) throw bad(`truncated snapshot: ${n} bytes, shorter than its ${HEADER_BYTES}-byte header`);
+  if (n < SNAPSHOT_HEADER_BYTES) throw bad(`truncated snapshot: ${n} bytes, shorter than its ${SNAPSHOT_HEADER_BYTES}-byte header`);
   const count = getU64(dv, 8);
   const body = getU64(dv, 16);
-  if (n < HEADER_BYTES + body) throw bad(`truncated snapshot: ${n} bytes, its header says ${HEADER_BYTES + body}`);
-  if (n > HEADER_BYTES + body) throw bad(`${n - HEADER_BYTES - body} bytes past the end of the snapshot (its header says ${HEADER_BYTES + body})`);
+  if (n < SNAPSHOT_HEADER_BYTES + body) throw bad(`truncated snapshot: ${n} bytes, its header says ${SNAPSHOT_HEADER_BYTES + body}`);
+  if (n > SNAPSHOT_HEADER_BYTES + body) throw bad(`${n - SNAPSHOT_HEADER_BYTES - body} bytes past the end of the snapshot (its header says ${SNAPSHOT_HEADER_BYTES + body})`);
   const want = dv.getUint32(28, true);
-  const got = crc32(bytes, HEADER_BYTES, n, crc32(bytes, 0, 28));
+  const got = crc32(bytes, SNAPSHOT_HEADER_BYTES, n, crc32(bytes, 0, 28));
   if (got !== want) throw bad(`corrupt snapshot: CRC-32 is 0x${got.toString(16)}, the header says 0x${want.toString(16)}`);
   const k = bytes[6]!;
   if (k !== kind) {
@@ -117,7 +117,7 @@ export function checkSnapshot(bytes: unknown, kind: number, where: string): Snap
   if (bytes[7] !== 0 || dv.getUint32(24, true) !== 0) throw bad('corrupt snapshot: reserved header bytes are not 0');
   // Every record takes at least 2 bytes.
   if (count * 2 > body) throw bad(`corrupt snapshot: ${count} entries cannot fit ${body} bytes`);
-  const records = bytes.subarray(HEADER_BYTES);
+  const records = bytes.subarray(SNAPSHOT_HEADER_BYTES);
   try {
     checkRecords(records, kind === KIND_STRING, count);
   } catch (e) {

@@ -12,7 +12,7 @@
 // `capacity` entries; the body read to its last byte. Duplicate keys are
 // caught when the entries are inserted. Nothing in the bytes is an address.
 
-import { readBytes } from './input.js';
+import { readBytes } from '../table/input.js';
 import { crc32 } from './crc32.js';
 import { getVarint, putVarint, varintBytes } from './records.js';
 import { decode, encodeInto, maxEncodedBytes } from './utf8.js';

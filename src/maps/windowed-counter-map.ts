@@ -20,7 +20,7 @@
 import type { CounterMapBase } from './base.js';
 import { CounterMap } from './counter-map.js';
 import { IntCounterMap } from './int-counter-map.js';
-import { describe, disposedError } from './errors.js';
+import { describe, disposedError } from '../table/errors.js';
 
 /** Options for `new WindowedCounterMap(options)` and `new IntWindowedCounterMap(options)`. */
 export interface WindowedCounterMapOptions {

@@ -3,17 +3,17 @@
 // header and one table block (slots and the min-heap, sized once) in a pool,
 // plus an arena block for string keys longer than 8 bytes.
 
-import { MAX_MEMORY_BYTES } from './core.js';
-import { poolForNewTable, freeHeader, type Pool } from './pools.js';
-import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from './codes.js';
-import { describe, disposedError, memoryError, modifiedError } from './errors.js';
-import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from './input.js';
+import { MAX_MEMORY_BYTES } from '../table/core.js';
+import { poolForNewTable, freeHeader, type Pool } from '../table/pools.js';
+import { ERR_ARENA, ERR_MEMORY, ERR_OVERFLOW, LAYOUT_INT64, LAYOUT_STR64 } from '../table/codes.js';
+import { describe, disposedError, memoryError, modifiedError } from '../table/errors.js';
+import { readBytes, readIntKeys, releaseIntKeys, stringKeySource } from '../table/input.js';
 import { checkStringKey, pack, packLo, packHi } from './counter-map.js';
 import { checkIntKey } from './int-counter-map.js';
-import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
-import { readTopKSnapshot, writeTopKSnapshot } from './topk-snapshot.js';
-import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { ERR_BELOW, ERR_DUPLICATE, GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_VERSION, R_ARENA_NEED, R_CHUNK_COUNT, R_HELD_BYTES, R_REFUSED_BYTES, R_TOPK_ERROR, R_TOPK_ESTIMATE, TOPK_FIND, TOPK_H_CAPACITY, TOPK_H_DELETED, TOPK_H_FLOOR, TOPK_H_INSERTED, TOPK_INCR, TOPK_PUT } from './abi.js';
+import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';
+import { readTopKSnapshot, writeTopKSnapshot } from '../records/topk-snapshot.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions } from '../tokens/tokens.js';
+import { ERR_BELOW, ERR_DUPLICATE, GROUP, H_ARENA_CAP, H_ARENA_USED, H_GARBAGE, H_GROUPS, H_ITEMS, H_VERSION, R_ARENA_NEED, R_CHUNK_COUNT, R_HELD_BYTES, R_REFUSED_BYTES, R_TOPK_ERROR, R_TOPK_ESTIMATE, TOPK_FIND, TOPK_H_CAPACITY, TOPK_H_DELETED, TOPK_H_FLOOR, TOPK_H_INSERTED, TOPK_INCR, TOPK_PUT } from '../table/abi.js';
 
 
 /**
@@ -108,9 +108,9 @@ function checkUp(by: unknown, what: string): number {
  */
 export abstract class TopKBase<K extends string | number> {
   /** @internal The pool holding the summary; null after dispose(). */
-  protected _c: Pool | null;
+  _c: Pool | null;
   /** @internal The summary's header; -1 after dispose(). */
-  protected _t: number;
+  _t: number;
 
   /** @internal */
   protected abstract get _name(): string;
@@ -558,7 +558,7 @@ export class TopK extends TopKBase<string> {
     if (bytes.length === 0) return 0;
     const backup = this._backup();
     try {
-      return new TokenCounter(this._tokenSink(), opts)._feed(bytes, true, 'TopK#countTokens');
+      return new TokenCounter(this, opts)._feed(bytes, true, 'TopK#countTokens');
     } catch (e) {
       c.ex.topk_move(this._t, backup._t, true);
       throw e;
@@ -567,48 +567,46 @@ export class TopK extends TopKBase<string> {
     }
   }
 
-  /**
-   * @internal A token counter into this summary, fed chunk by chunk
-   * (countFile). A failed chunk is not taken back (the sink offers no
-   * negative pass): only a summary dropped on failure may be fed this way.
-   */
-  _tokenCounter(options: TokenOptions, where: string): TokenCounter {
+  // The summary as the tokenizer's table (tokens.ts TokenTable), also fed
+  // chunk by chunk by countFile: it never undoes (countTokens' backup does;
+  // countFile drops a summary that failed), so it gives no core for a
+  // negative pass.
+
+  /** @internal */
+  _alive(): void {
     this._pool();
-    return new TokenCounter(this._tokenSink(), parseTokenOptions(options, where));
   }
 
-  /** @internal The summary as the tokenizer's target (tokens.ts): it never undoes (the backup does), so it offers no core for a negative pass. */
-  private _tokenSink(): TokenSink {
-    return {
-      _alive: () => void this._pool(),
-      _table: () => this._t,
-      _coreFor: (create) => (create ? this._pool() : null),
-      _recover: (code) => {
-        if (code === ERR_OVERFLOW) return new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
-        if (code !== ERR_ARENA) return new Error(`TopK: unexpected core status ${code}`);
-        try {
-          this._room(this._c!.result(R_ARENA_NEED));
-          return null;
-        } catch (e) {
-          return e;
-        }
-      },
-      _incrBytes: (key, by) => {
-        if (key.length > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got a token of ${key.length} bytes`);
-        const c = this._pool();
-        for (;;) {
-          c.view().set(key, c.scratch);
-          const r = c.ex.topk_str(this._t, TOPK_INCR, c.scratch, key.length, by, 0);
-          if (r >= 0) return r;
-          if (r === ERR_ARENA) this._room(c.result(R_ARENA_NEED));
-          else this._fail(r, '(a long token)');
-        }
-      },
-      _maybeShrink: () => {},
-      _hasCore: () => true,
-      _releaseIfEmpty: () => {},
-    };
+  /** @internal */
+  _coreFor(create: boolean): Pool | null {
+    return create ? this._pool() : null;
   }
+
+  /** @internal Arena room after ERR_ARENA; any other code is the error. */
+  _recover(code: number): void {
+    if (code === ERR_OVERFLOW) throw new RangeError('TopK#countTokens: the total would pass Number.MAX_SAFE_INTEGER; nothing was counted');
+    if (code !== ERR_ARENA) throw new Error(`TopK: unexpected core status ${code}`);
+    this._room(this._c!.result(R_ARENA_NEED));
+  }
+
+  /** @internal A token longer than the scratch. */
+  _incrBytes(key: Uint8Array, by: number): number {
+    if (key.length > MAX_KEY_BYTES) throw new RangeError(`TopK keys are at most ${MAX_KEY_BYTES} bytes of UTF-8, got a token of ${key.length} bytes`);
+    const c = this._pool();
+    for (;;) {
+      c.view().set(key, c.scratch);
+      const r = c.ex.topk_str(this._t, TOPK_INCR, c.scratch, key.length, by, 0);
+      if (r >= 0) return r;
+      if (r === ERR_ARENA) this._room(c.result(R_ARENA_NEED));
+      else this._fail(r, '(a long token)');
+    }
+  }
+
+  /** @internal A summary never shrinks. */
+  _maybeShrink(): void {}
+
+  /** @internal A summary's memory is sized once. */
+  _abandon(): void {}
 
   /** @internal */
   protected _incrRaw(key: string, by: number): number {

@@ -13,16 +13,27 @@ function heldNow(): string {
     'maps dropped without dispose() give their memory back only after the current synchronous job ends: call dispose() on maps you are done with, or declare them with `using`';
 }
 
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  if (typeof v === 'number') return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
-  if (typeof v === 'bigint') return `bigint ${v}n`;
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  return `${v as string | boolean | undefined}`;
+/**
+ * A value as an error message names it: its type, and the value where that
+ * is short. `tagged`: an object is named by its Object.prototype.toString
+ * tag too, which reads its Symbol.toStringTag (a getter or a Proxy's trap
+ * may run: only where the value is the caller's configuration, never input
+ * that is read once).
+ */
+export function describe(v: unknown, tagged = false): string {
+  switch (typeof v) {
+    case 'string': return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+    case 'number': return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
+    case 'bigint': return `bigint ${v}n`;
+    case 'boolean': return `boolean ${v}`;
+    case 'undefined': return 'undefined';
+    case 'function': return 'a function';
+    case 'symbol': return v.toString();
+    default:
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return 'an array';
+      return tagged ? `an object (${Object.prototype.toString.call(v)})` : 'an object';
+  }
 }
 
 export function disposedError(name: string): Error {

@@ -6,7 +6,7 @@
 //   node-redis (redis)  evalSha(sha, { keys, arguments })          hScan(key, cursor, { COUNT: n })
 //                         v4: → { cursor: number, tuples: [{ field, value }] }
 //                         v5+: → { cursor: string, entries: [{ field, value }] }
-import { describe } from './errors.js';
+import { describe } from '../table/errors.js';
 
 /** What tophash/redis asks of a client. */
 export interface ScriptClient {

@@ -1,13 +1,14 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
-import { MAX_MEMORY_BYTES, type Core } from './core.js';
-import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from './codes.js';
-import { TokenCounter, parseTokenOptions, type TokenOptions, type TokenSink } from './tokens.js';
-import { checkStep, describe } from './errors.js';
-import { readBytes, readOptions, stringKeySource } from './input.js';
-import { decode, encodeInto, maxEncodedBytes } from './utf8.js';
-import type { CounterMapOptions } from './types.js';
-import { snapshotOptions, checkSnapshot, KIND_STRING } from './snapshot.js';
-import { BYTES_WORD, GROUP, H_GROUPS, R_CANDIDATES_AT, R_CHUNK_BYTES, R_CHUNK_COUNT, R_ERR_INDEX, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR, SCRATCH_BYTES, WRITE_DELETE, WRITE_INCR, WRITE_SET } from './abi.js';
+import { Core } from '../table/core.js';
+import { DONE_REBUILD, LAYOUT_STR32, LAYOUT_STR64 } from '../table/codes.js';
+import { TokenCounter, parseTokenOptions, type TokenOptions } from '../tokens/tokens.js';
+import { checkStep, describe } from '../table/errors.js';
+import { readBytes, readOptions, stringKeySource } from '../table/input.js';
+import { decode, encodeInto, maxEncodedBytes } from '../records/utf8.js';
+import type { CounterMapOptions } from '../table/types.js';
+import { snapshotOptions, checkSnapshot, KIND_STRING } from '../records/snapshot.js';
+import { readStringKey } from '../records/records.js';
+import { BYTES_WORD, R_CANDIDATES_AT, R_ERR_INDEX, R_SLOT_COUNT, R_SLOT_KEY_PTR, SCRATCH_BYTES, WRITE_DELETE, WRITE_INCR, WRITE_SET } from '../table/abi.js';
 
 /** Whether `u8` holds `key` at `at`. */
 function bytesAt(u8: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -299,13 +300,9 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
       let off = cuts[2 * k]!;
       let done = 0;
       while (done < count) {
-        let c: Core | null;
-        try {
-          c = this._coreFor(by > 0);
-        } catch (error) {
-          return { done: key0 + done, error };
-        }
+        const c = this._coreOrStop(by > 0, key0 + done);
         if (c === null) return null;
+        if (!(c instanceof Core)) return c;
         // A chunk is cut to fit SCRATCH_BYTES; checked against this instance's scratch all the same.
         if (end - off > c.scratchBytes) {
           return { done: key0 + done, error: new Error(`CounterMap: a batch chunk of ${end - off} bytes does not fit the ${c.scratchBytes}-byte scratch`) };
@@ -322,7 +319,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
         for (let e = c.result(R_ERR_INDEX); e > 0; e--, done++) {
           off += u32[(off >> 2) + 1] === BYTES_WORD ? 8 + ((u32[off >> 2]! + 7) & ~7) : 8;
         }
-        const stop = this._chunkStatus(r, key0 + done);
+        const stop = this._recoverOrStop(r, key0 + done);
         if (stop !== null) return stop;
       }
     }
@@ -342,7 +339,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     this._alive();
     const input = readBytes(bytes, 'countTokens', 'of UTF-8 text');
     const opts = this._reading('countTokens', () => parseTokenOptions(options, 'countTokens'));
-    return new TokenCounter(this._tokenSink(), opts)._feed(input, true, 'countTokens');
+    return new TokenCounter(this, opts)._feed(input, true, 'countTokens');
   }
 
   /**
@@ -352,7 +349,7 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
    */
   tokenCounter(options?: TokenOptions): TokenCounter {
     const opts = this._reading('tokenCounter', () => parseTokenOptions(options, 'tokenCounter'));
-    return new TokenCounter(this._tokenSink(), opts);
+    return new TokenCounter(this, opts);
   }
 
   /**
@@ -386,45 +383,8 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     return counter.tokens;
   }
 
-  /** @internal */
-  private _tokenSink(): TokenSink {
-    return {
-      /** @internal */
-      _alive: () => this._alive(),
-      /** @internal */
-      _table: () => this._t,
-      /** @internal */
-      _coreFor: (create) => this._coreFor(create, true),
-      /** @internal */
-      _recover: (code) => {
-        const stop = this._chunkStatus(code, 0);
-        return stop === null ? null : stop.error;
-      },
-      /** @internal */
-      _incrBytes: (bytes, by) => this._incrBytes(bytes, by),
-      /** @internal */
-      _maybeShrink: () => this._maybeShrink(),
-      /** @internal */
-      _hasCore: () => this._c !== null,
-      /** @internal */
-      _releaseIfEmpty: () => this._abandon(),
-      // Growing ahead only without a budget: a bigger table early could
-      // make a later ordinary growth step pass maxBytes where growing one
-      // step at a time would have fit.
-      ...((this as unknown as { _o: { maxBytes: number } })._o.maxBytes < MAX_MEMORY_BYTES ? {} : {
-        /** @internal */
-        _reserve: (entries: number) => this._rebuild('reserve', entries),
-      }),
-    };
-  }
-
-  /** @internal */
-  protected override _incrKeyBytes(bytes: Uint8Array, by: number): void {
-    this._incrBytes(bytes, by);
-  }
-
   /** @internal Adds `by` to the key whose UTF-8 bytes are given, of any length. */
-  private _incrBytes(bytes: Uint8Array, by: number): number {
+  override _incrBytes(bytes: Uint8Array, by: number): number {
     for (;;) {
       const c = this._coreFor(by > 0);
       if (c === null) return 0;
@@ -436,12 +396,9 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
         r = this._long(c, OP_INCR, bytes, by);
       }
       if (r >= 0) return r;
-      if (r === DONE_REBUILD) {
-        this._shrink();
-        return 0;
-      }
-      const stop = this._chunkStatus(r, 0);
-      if (stop !== null) throw stop.error;
+      // Room made, and the op runs again; or DONE_REBUILD (done), or the error.
+      this._recover(r);
+      if (r === DONE_REBUILD) return 0;
     }
   }
 
@@ -460,10 +417,10 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
     let p = 0;
     for (; len - p > piece; p += piece) {
       c.view().set(bytes.subarray(p, p + piece), c.scratch);
-      ex.long_update(piece, false);
+      c.ex.long_update(piece, false);
     }
     c.view().set(bytes.subarray(p), c.scratch);
-    ex.long_update(len - p, true);
+    c.ex.long_update(len - p, true);
     let slot = -1;
     const u8 = c.view();
     for (let j = 0, n = ex.long_candidates(t); j < n && slot < 0; j++) {
@@ -517,34 +474,13 @@ export class CounterMap<K extends string = string> extends CounterMapBase<K> {
   }
 
   /** @internal */
-  protected _refKey(core: Core, index: number): K {
-    const u32 = core.u32;
-    return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!) as K;
+  protected _recordKey(u8: Uint8Array, at: number): K {
+    return readStringKey(u8, at) as K;
   }
 
   /** @internal */
-  protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
-    const cap = from.h32(ft, H_GROUPS) * GROUP;
-    let cursor = 0;
-    while (cursor < cap) {
-      cursor = from.ex.export_stream(ft, cursor);
-      const n = from.result(R_CHUNK_COUNT);
-      if (n > 0) {
-        const bytes = from.result(R_CHUNK_BYTES);
-        to.view().set(from.view().subarray(from.scratch, from.scratch + bytes), to.scratch);
-        to.ex.import_stream(tt, n);
-      } else if (cursor < cap) {
-        // A key longer than the scratch goes alone, straight into the arena.
-        from.ex.slot_read(ft, cursor);
-        const ptr = from.result(R_SLOT_KEY_PTR);
-        const len = from.result(R_SLOT_KEY_LEN);
-        const count = from.result(R_SLOT_COUNT);
-        const at = to.ex.arena_reserve(tt, len) >>> 0;
-        if (at === 0) throw new RangeError('no memory for a long key while rebuilding');
-        to.view().set(from.view().subarray(ptr, ptr + len), at);
-        to.ex.import_record(tt, len, count);
-        cursor++;
-      }
-    }
+  protected _refKey(core: Core, index: number): K {
+    const u32 = core.u32;
+    return decode(core.u8, u32[4 * index]!, u32[4 * index + 1]!) as K;
   }
 }

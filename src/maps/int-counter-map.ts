@@ -1,11 +1,12 @@
 import { CounterMapBase, NOT_RUN, OP_DELETE, OP_GET, OP_INCR, OP_SET, type BatchStop, type Op } from './base.js';
-import type { Core } from './core.js';
-import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from './codes.js';
-import { checkStep, describe } from './errors.js';
-import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from './input.js';
-import type { CounterMapOptions } from './types.js';
-import { snapshotOptions, checkSnapshot, KIND_INT } from './snapshot.js';
-import { GROUP, H_GROUPS, R_CHUNK_COUNT, R_ERR_INDEX, WRITE_DELETE, WRITE_SET } from './abi.js';
+import { Core } from '../table/core.js';
+import { LAYOUT_INT32, LAYOUT_INT64, SRC_F64, SRC_I32, SRC_U32 } from '../table/codes.js';
+import { checkStep, describe } from '../table/errors.js';
+import { readBytes, readIntKeys, readOptions, releaseIntKeys, type IntBatch } from '../table/input.js';
+import type { CounterMapOptions } from '../table/types.js';
+import { snapshotOptions, checkSnapshot, KIND_INT } from '../records/snapshot.js';
+import { readIntKey } from '../records/records.js';
+import { R_ERR_INDEX, WRITE_DELETE, WRITE_SET } from '../table/abi.js';
 
 /** Key batches incrMany takes without converting element by element. */
 export type IntKeys<K extends number = number> = ArrayLike<K> | Iterable<K> | Int32Array | Uint32Array | Float64Array;
@@ -136,13 +137,9 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   private _applyMany({ kind, keys }: IntBatch, from: number, to: number, by: number): BatchStop | null {
     let i = from;
     while (i < to) {
-      let c: Core | null;
-      try {
-        c = this._coreFor(by > 0);
-      } catch (error) {
-        return { done: i, error };
-      }
+      const c = this._coreOrStop(by > 0, i);
       if (c === null) return null;
+      if (!(c instanceof Core)) return c;
       if (c.u8.length === 0) c.refresh();
       const room = kind === SRC_F64 ? c.scratchBytes >> 3 : c.scratchBytes >> 2;
       const n = Math.min(room, to - i);
@@ -156,7 +153,7 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
         i += n;
       } else {
         i += c.result(R_ERR_INDEX);
-        const stop = this._chunkStatus(r, i);
+        const stop = this._recoverOrStop(r, i);
         if (stop !== null) return stop;
       }
     }
@@ -187,21 +184,12 @@ export class IntCounterMap<K extends number = number> extends CounterMapBase<K> 
   }
 
   /** @internal */
-  protected _refKey(core: Core, index: number): K {
-    return core.f64[2 * index]! as K;
+  protected _recordKey(u8: Uint8Array, at: number): K {
+    return readIntKey(u8, at) as K;
   }
 
   /** @internal */
-  protected _transfer(from: Core, ft: number, to: Core, tt: number): void {
-    const cap = from.h32(ft, H_GROUPS) * GROUP;
-    const src = from.view();
-    const dst = to.view();
-    let cursor = 0;
-    while (cursor < cap) {
-      cursor = from.ex.read_refs(ft, cursor);
-      const n = from.result(R_CHUNK_COUNT);
-      dst.set(src.subarray(from.scratch, from.scratch + n * 16), to.scratch);
-      to.ex.import_ints(tt, n);
-    }
+  protected _refKey(core: Core, index: number): K {
+    return core.f64[2 * index]! as K;
   }
 }

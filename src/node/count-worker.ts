@@ -11,12 +11,12 @@
 // closes it only after every worker has exited.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { CounterMap } from './counter-map.js';
+import { CounterMap } from '../maps/counter-map.js';
 import { countRanges } from './file-range.js';
 import { claimer, type SharedRanges } from './shared-ranges.js';
-import type { TokenOptions } from './tokens.js';
-import { TopK } from './topk.js';
-import { adoptCoreModule } from './wasm.js';
+import type { ParsedTokenOptions } from '../tokens/tokens.js';
+import { TopK } from '../maps/topk.js';
+import { adoptCoreModule } from '../table/wasm.js';
 
 /** @internal What countFile gives each worker. */
 export interface RangeJob {
@@ -25,7 +25,8 @@ export interface RangeJob {
   ranges: SharedRanges;
   /** This worker's slot in `ranges.claimed`. */
   slot: number;
-  options: TokenOptions;
+  /** The calling thread's parsed token options. */
+  options: ParsedTokenOptions;
   /** The calling thread's compiled core. */
   module: WebAssembly.Module;
   /** Count into a TopK of this capacity (its snapshot posted, kind 3) instead of a CounterMap. */

@@ -8,7 +8,7 @@
 // counter that only goes up, is then one incr() into `pos` after an O(1)
 // check that `neg` is empty, where an encoding needs a get() and a set()
 // (two lookups, two key copies) per event.
-import { CounterMap } from './counter-map.js';
+import { CounterMap } from '../maps/counter-map.js';
 
 function overflow(key: string, by: number, error: unknown): RangeError {
   const err = new RangeError(`the pending delta of key ${JSON.stringify(key.length > 40 ? key.slice(0, 40) + '…' : key)} would pass ±Number.MAX_SAFE_INTEGER (adding ${by}); nothing was counted`);

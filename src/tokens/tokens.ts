@@ -10,10 +10,11 @@
 // counted are replayed from the same input with a step of -1, which cannot
 // fail, and the error is rethrown.
 
-import type { Core } from './core.js';
-import { describe } from './errors.js';
-import { readBytes } from './input.js';
-import { ERR_UTF8, H_ITEMS, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT, TOKENS_CHECK, TOKENS_COUNT, TOKENS_FINAL, TOKENS_LOWER } from './abi.js';
+import type { Core } from '../table/core.js';
+import type { Table } from '../table/table.js';
+import { describe } from '../table/errors.js';
+import { readBytes } from '../table/input.js';
+import { ERR_GROW, ERR_UTF8, H_ITEMS, R_SEGMENT_TOKENS, R_TALLY_ENTRIES, R_TALLY_NEXT, R_TALLY_PTR, R_TOKENS_DONE, R_TOKEN_ERR_AT, TOKENS_CHECK, TOKENS_COUNT, TOKENS_FINAL, TOKENS_LOWER } from '../table/abi.js';
 
 /** Options of countTokens / tokenCounter / countStream. */
 export interface TokenOptions {
@@ -55,25 +56,12 @@ export function parseTokenOptions(options: TokenOptions | undefined, where: stri
   return { separators, table, lowercase, lowerMakesSeparators };
 }
 
-/** @internal What a CounterMap lends the token counter. */
-export interface TokenSink {
-  _alive(): void;
-  /** The table tokens are counted into (in the core _coreFor returned). */
-  _table(): number;
-  /** The core, created when `create`; null when empty and not created. */
-  _coreFor(create: boolean): Core | null;
-  /** Rebuilds for ERR_GROW/ERR_WIDEN, or returns the error to throw. */
-  _recover(code: number): unknown;
-  /** Adds `by` to the key whose bytes are given (any length). */
-  _incrBytes(bytes: Uint8Array, by: number): number;
-  _maybeShrink(): void;
-  /** Whether the map holds a core now. */
-  _hasCore(): boolean;
-  /** Drops the core if it holds no entry (a call that counted nothing). */
-  _releaseIfEmpty(): void;
-  /** Rebuilds the table for `entries` entries (throws, the table unchanged, if it cannot). */
-  _reserve?(entries: number): void;
-}
+/**
+ * @internal The table tokens are counted into: a map (its Table), or a TopK
+ * summary, which has the same members and never takes a negative pass (it
+ * gives no core for one: the caller keeps a backup instead).
+ */
+export type TokenTable = Pick<Table, '_t' | '_c' | '_alive' | '_coreFor' | '_recover' | '_incrBytes' | '_maybeShrink' | '_abandon'> & Partial<Pick<Table, '_growAhead'>>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -189,9 +177,6 @@ function lowercaseAscii(b: Uint8Array): void {
   for (let i = 0; i < b.length; i++) if (b[i]! - 65 < 26 && b[i]! >= 65) b[i] = b[i]! | 0x20;
 }
 
-/** core status: the table is full (assembly/ops.ts ERR_GROW). */
-const ERR_GROW = -1;
-
 /**
  * Vocabulary grows about as the square root of the text read (Heaps' law,
  * exponent ~0.4-0.6 on English): a table full at `pos` bytes of a `size`-byte
@@ -199,20 +184,15 @@ const ERR_GROW = -1;
  * Growing to that at once (at most 4x per step) spares the rebuilds of
  * growing by ~1.5x at a time (each a move to a new instance for a table
  * past 1 MiB: 34 ms of a 100 ms countTokens of 9 MB of English). Where the
- * estimate is too high the table ends emptier, never wrong; a budget that
- * refuses it falls back to the ordinary growth.
+ * estimate is too high the table ends emptier, never wrong; a table that
+ * refuses it (a budget, no memory) falls back to the ordinary growth.
  */
-function grewAhead(sink: TokenSink, c: Core, src: ByteSource): boolean {
+function grewAhead(into: TokenTable, c: Core, src: ByteSource): boolean {
   const size = src.size;
-  if (size === undefined || sink._reserve === undefined || src.pos <= 0 || src.pos >= size) return false;
+  if (size === undefined || into._growAhead === undefined || src.pos <= 0 || src.pos >= size) return false;
   const factor = Math.min(4, Math.sqrt(size / src.pos));
   if (factor < 2) return false;
-  try {
-    sink._reserve(Math.ceil(c.h32(sink._table(), H_ITEMS) * factor));
-  } catch {
-    return false;
-  }
-  return true;
+  return into._growAhead(Math.ceil(c.h32(into._t, H_ITEMS) * factor));
 }
 
 /** A pass that stopped part way: how many tokens it counted, and why (rethrown after the undo). */
@@ -230,13 +210,13 @@ class CountStop extends Error {
 export class TokenCounter {
   private _carry: Uint8Array = EMPTY;
   private _ended = false;
-  private readonly _sink: TokenSink;
+  private readonly _table: TokenTable;
   private readonly _opts: ParsedTokenOptions;
   private _counted = 0;
 
   /** @internal */
-  constructor(sink: TokenSink, opts: ParsedTokenOptions) {
-    this._sink = sink;
+  constructor(table: TokenTable, opts: ParsedTokenOptions) {
+    this._table = table;
     this._opts = opts;
   }
 
@@ -271,17 +251,17 @@ export class TokenCounter {
    * the carried token), counted in one pass, undone on failure.
    */
   _feedSource(src: ByteSource, final: boolean, where: string): number {
-    const sink = this._sink;
-    sink._alive();
+    const table = this._table;
+    table._alive();
     const carry0 = this._carry;
     const pos0 = src.pos;
-    const hadCore = sink._hasCore();
+    const hadCore = table._c !== null;
     try {
       const { carry, counted } = this._pass(carry0, src, final, 1, Infinity, where);
       this._carry = carry;
       this._counted += counted;
       // Nothing but separators: a map that held no memory still holds none.
-      if (!hadCore) sink._releaseIfEmpty();
+      if (!hadCore) table._abandon();
       return counted;
     } catch (e) {
       if (!(e instanceof CountStop)) throw e;
@@ -289,7 +269,7 @@ export class TokenCounter {
         src.pos = pos0;
         this._pass(carry0, src, final, -1, e.counted, where);
       }
-      if (!hadCore) sink._releaseIfEmpty();
+      if (!hadCore) table._abandon();
       throw e.error;
     }
   }
@@ -308,8 +288,8 @@ export class TokenCounter {
    * number of tokens. Tokens longer than the scratch are not supported.
    */
   _scan(bytes: Uint8Array): number {
-    // (count_tokens without TOKENS_COUNT never touches the table.)
-    const c = this._sink._coreFor(true)!;
+    // (count_tokens without COUNT never touches the table.)
+    const c = this._table._coreFor(true, true)!;
     this._useSeparators(c);
     const u8 = c.view();
     const flags = TOKENS_CHECK | (this._opts.lowercase ? TOKENS_LOWER : 0);
@@ -322,7 +302,7 @@ export class TokenCounter {
       pos += take;
       const n = carry + take;
       const last = pos === bytes.length;
-      const r = c.ex.count_tokens(this._sink._table(), n, 1, flags | (last ? TOKENS_FINAL : 0), Infinity);
+      const r = c.ex.count_tokens(this._table._t, n, 1, flags | (last ? TOKENS_FINAL : 0), Infinity);
       if (r < 0) throw new Error(`_scan: status ${r}`);
       tokens += c.result(R_TOKENS_DONE);
       if (last) return tokens;
@@ -333,7 +313,7 @@ export class TokenCounter {
   }
 
   private _pass(carry: Uint8Array, src: ByteSource, final: boolean, by: number, limit: number, where: string): { carry: Uint8Array; counted: number } {
-    const sink = this._sink;
+    const into = this._table;
     const { table, lowercase } = this._opts;
     // Undoing replays bytes already checked.
     const flags = TOKENS_COUNT | (lowercase ? TOKENS_LOWER : 0) | (by > 0 ? TOKENS_CHECK : 0);
@@ -344,7 +324,7 @@ export class TokenCounter {
     while (counted < limit && !(src.pos >= src.end && (!final || carry.length === 0))) {
       let c: Core | null;
       try {
-        c = sink._coreFor(by > 0);
+        c = into._coreFor(by > 0, true);
       } catch (error) {
         throw new CountStop(counted, error);
       }
@@ -381,7 +361,7 @@ export class TokenCounter {
         }
         if (lowercase) lowercaseAscii(token);
         try {
-          sink._incrBytes(token, by);
+          into._incrBytes(token, by);
         } catch (error) {
           throw new CountStop(counted, error);
         }
@@ -407,7 +387,7 @@ export class TokenCounter {
       let original = this._opts.lowerMakesSeparators && by > 0 ? u8.slice(c.scratch, c.scratch + n) : null;
       for (;;) {
         // The one call into the kernel: validate, split, count.
-        let r = c.ex.count_tokens(sink._table(), n, by, flags | (last ? TOKENS_FINAL : 0), limit - counted);
+        let r = c.ex.count_tokens(into._t, n, by, flags | (last ? TOKENS_FINAL : 0), limit - counted);
         counted += c.result(R_TOKENS_DONE);
         if (r >= 0) {
           u8 = c.view();
@@ -428,13 +408,20 @@ export class TokenCounter {
           const tallyAt = c.result(R_TALLY_PTR) >>> 0;
           const tally = c.view().slice(tallyAt, tallyAt + 8 * (c.result(R_TALLY_ENTRIES) >>> 0));
           const next = c.result(R_TALLY_NEXT);
-          const error = (r === ERR_GROW && grewAhead(sink, c, src)) ? null : sink._recover(r);
-          if (error !== null) {
+          let error: unknown;
+          let failed = false;
+          try {
+            if (!(r === ERR_GROW && grewAhead(into, c, src))) into._recover(r);
+          } catch (e) {
+            error = e;
+            failed = true;
+          }
+          if (failed) {
             c.view().set(piece, c.scratch);
-            c.ex.tally_undo(sink._table(), by);
+            c.ex.tally_undo(into._t, by);
             throw new CountStop(counted, error);
           }
-          const now = sink._coreFor(true)!;
+          const now = into._coreFor(true, true)!;
           if (now !== c) {
             c = now;
             this._useSeparators(c);
@@ -443,7 +430,7 @@ export class TokenCounter {
             to.set(tally, c.result(R_TALLY_PTR) >>> 0);
             c.ex.tally_load(tally.length / 8, next);
           }
-          r = c.ex.tally_flush(sink._table(), by);
+          r = c.ex.tally_flush(into._t, by);
           if (r >= 0) break;
         }
         counted += segmentTokens;
@@ -456,7 +443,7 @@ export class TokenCounter {
         base += at;
       }
     }
-    if (by < 0) sink._maybeShrink();
+    if (by < 0) into._maybeShrink();
     return { carry, counted };
   }
 

@@ -1,29 +1,59 @@
 // Portable entry records (assembly/records.ts) on the JS side: reading a
 // table's records out chunk by chunk, and applying a stream of records to a
-// table with incr semantics. merge (merge.ts) and snapshots (snapshot.ts)
-// are both built on these two loops, so a key never becomes a JS string.
+// Table with incr semantics. merge (merge.ts), snapshots (snapshot.ts),
+// iteration (base.ts) and moves between instances (move.ts) all use this one
+// format, so a key never becomes a JS string on the way between two tables.
 //
 //   integer keys  [zigzag LEB128 key][LEB128 count]
 //   string keys   [LEB128 byte length][key bytes][LEB128 count]
 
-import type { BatchStop } from './base.js';
-import type { Core } from './core.js';
-import { ERR_DUPLICATE, ERR_KEY } from './codes.js';
+import { Core } from '../table/core.js';
+import { ERR_DUPLICATE, ERR_KEY } from '../table/codes.js';
 import { CorruptRecordsError, recordIndexAt } from './record-check.js';
-import { GROUP, H_GROUPS, H_ITEMS, R_CHUNK_BYTES, R_RECORDS_STOP, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR } from './abi.js';
+import type { BatchStop, Table } from '../table/table.js';
+import { decode } from './utf8.js';
+import { GROUP, H_GROUPS, H_ITEMS, RECORDS_APPLY, RECORDS_LOAD, R_CHUNK_BYTES, R_RECORDS_STOP, R_SLOT_COUNT, R_SLOT_KEY_LEN, R_SLOT_KEY_PTR } from '../table/abi.js';
 
 export { CorruptRecordsError };
 
-/** The table a stream of records is applied to (a map, seen from inside). */
-export interface RecordSink {
-  /** The instance, with the table made if `create`; null when there is none and `create` is false. */
-  coreFor(create: boolean): Core | null;
-  /** The table's header address (valid after coreFor). */
-  table(): number;
-  /** Makes room after ERR_GROW/ERR_WIDEN/ERR_ARENA (null: retry) or turns a code into the error to stop with. */
-  recover(code: number, at: number): BatchStop | null;
-  /** Adds `by` to the string key whose UTF-8 bytes are given (keys too long for a scratch); throws on failure. */
-  incrBytes?(bytes: Uint8Array, by: number): void;
+/** Where the last readVarint, readIntKey or readStringKey ended. */
+export let readEnd = 0;
+
+/** The varint at `at` of a record the core wrote (so well formed); its end in `readEnd`. */
+export function readVarint(u8: Uint8Array, at: number): number {
+  let v = 0;
+  let scale = 1;
+  for (;;) {
+    const b = u8[at++]!;
+    v += (b & 127) * scale;
+    if (b < 128) break;
+    scale *= 128;
+  }
+  readEnd = at;
+  return v;
+}
+
+/** The key of the integer record at `at`; where it ends in `readEnd`. */
+export function readIntKey(u8: Uint8Array, at: number): number {
+  // Zigzagged, -(2^53 - 1) is 2^54 - 3, which a double cannot hold: the
+  // sign bit is taken off the first byte before the value is summed.
+  let b = u8[at++]!;
+  const negative = b & 1;
+  let v = (b & 127) >>> 1;
+  for (let scale = 64; b >= 128; scale *= 128) {
+    b = u8[at++]!;
+    v += (b & 127) * scale;
+  }
+  readEnd = at;
+  return negative ? -v - 1 : v;
+}
+
+/** The key of the string record at `at`; where it ends in `readEnd`. */
+export function readStringKey(u8: Uint8Array, at: number): string {
+  const len = readVarint(u8, at);
+  const from = readEnd;
+  readEnd = from + len;
+  return decode(u8, from, len);
 }
 
 export function varintBytes(n: number): number {
@@ -93,19 +123,19 @@ export function longRecordBytes(len: number, count: number): number {
 }
 
 /**
- * Applies the records of table `st` in `src` to `sink`, each count times
+ * Applies the records of table `st` in `src` to `table`, each count times
  * `by`, stopping after `limit` bytes of the record stream. Returns null when
  * done, or how many bytes of the stream were applied and the error (so that
  * the caller can take that prefix back with -by).
  *
- * Every chunk is written by src into its scratch and copied into the sink's
+ * Every chunk is written by src into its scratch and copied into the table's
  * scratch; when both are one instance (two maps in one pool) the copy is
- * skipped but the path is the same. Making room in the sink (a rebuild, a
+ * skipped but the path is the same. Making room in the table (a rebuild, a
  * move to an instance of its own) may reuse either scratch, so after any
  * recovery the chunk is written again: src is not changed by a merge, so the
  * bytes are the same.
  */
-export function applyTable(sink: RecordSink, src: Core, st: number, by: number, limit = Infinity): BatchStop | null {
+export function applyTable(table: Table, src: Core, st: number, by: number, limit = Infinity): BatchStop | null {
   const ex = src.ex;
   const cap = src.h32(st, H_GROUPS) * GROUP;
   let cursor = 0;
@@ -115,7 +145,7 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
     const bytes = Math.min(src.result(R_CHUNK_BYTES), limit - done);
     if (bytes === 0) {
       if (next >= cap) break;
-      // One key too long for a scratch: by the long-key path of the sink.
+      // One key too long for a scratch: by the long-key path of the table.
       ex.slot_read(st, next);
       const ptr = src.result(R_SLOT_KEY_PTR);
       const key = src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN));
@@ -123,7 +153,7 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
       try {
         const step = count * by;
         if (!Number.isSafeInteger(step)) throw new RangeError(`a count would pass Number.MAX_SAFE_INTEGER (${count} × ${by}); the map is unchanged`);
-        sink.incrBytes!(key, step);
+        table._incrBytes(key, step);
       } catch (error) {
         return { done, error };
       }
@@ -134,22 +164,18 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
     let from = 0;
     let fresh = true;
     while (from < bytes) {
-      let c: Core | null;
-      try {
-        c = sink.coreFor(by > 0);
-      } catch (error) {
-        return { done: done + from, error };
-      }
+      const c = table._coreOrStop(by > 0, done + from);
       if (c === null) return null; // an empty map and a negative step: nothing to take away
+      if (!(c instanceof Core)) return c;
       if (!fresh) ex.records_write(st, cursor);
       if (c !== src) c.view().set(src.view().subarray(src.scratch, src.scratch + bytes), c.scratch);
-      const r = c.ex.records_apply(sink.table(), from, bytes, by, false);
+      const r = c.ex.records_apply(table._t, from, bytes, by, RECORDS_APPLY);
       if (r >= 0) {
         if (r !== bytes) return { done: done + r, error: new Error(`tophash: a record chunk stopped at ${r} of ${bytes} bytes`) };
         from = bytes;
       } else {
         from = c.result(R_RECORDS_STOP);
-        const stop = sink.recover(r, done + from);
+        const stop = table._recoverOrStop(r, done + from);
         if (stop !== null) return stop;
         fresh = false;
       }
@@ -162,22 +188,22 @@ export function applyTable(sink: RecordSink, src: Core, st: number, by: number, 
 
 /**
  * Applies a stream of records held in JS (a snapshot's body, checked by
- * checkRecords) to `sink`, a scratch-full at a time. `load`: the sink is a
- * new table and a key listed twice is corrupt (records_apply with `load`). Throws
- * CorruptRecordsError for bytes that do not parse, and the sink's error
+ * checkRecords) to `table`, a scratch-full at a time. `load`: the table is a
+ * new table and a key listed twice is corrupt (records_apply RECORDS_LOAD). Throws
+ * CorruptRecordsError for bytes that do not parse, and the table's error
  * (maxBytes, an overflow) otherwise.
  */
-export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean, load = false): void {
+export function applyBytes(table: Table, body: Uint8Array, strings: boolean, load = false): void {
   let pos = 0;
   const n = body.length;
   const corrupt = (at: number, what: string): CorruptRecordsError =>
     new CorruptRecordsError(`record ${recordIndexAt(body, strings, at)} at body offset ${at}: ${what}`);
   while (pos < n) {
-    const c = sink.coreFor(true)!;
+    const c = table._coreFor(true)!;
     const room = c.scratchBytes;
     const len = Math.min(room, n - pos);
     c.view().set(body.subarray(pos, pos + len), c.scratch);
-    const r = load ? c.ex.records_apply(sink.table(), 0, len, 1, true) : c.ex.records_apply(sink.table(), 0, len, 1, false);
+    const r = c.ex.records_apply(table._t, 0, len, 1, load ? RECORDS_LOAD : RECORDS_APPLY);
     if (r > 0) {
       pos += r;
       continue;
@@ -185,7 +211,7 @@ export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean,
     if (r === 0) {
       // The record at pos does not fit a chunk: a key longer than the scratch,
       // or bytes cut short.
-      pos = applyLongRecord(sink, body, pos, strings, room, load, corrupt);
+      pos = applyLongRecord(table, body, pos, strings, room, load, corrupt);
       continue;
     }
     const at = pos + c.result(R_RECORDS_STOP);
@@ -194,13 +220,12 @@ export function applyBytes(sink: RecordSink, body: Uint8Array, strings: boolean,
     // Make room and go on from the record that stopped (re-copied: the
     // recovery may have moved the table to another instance).
     pos = at;
-    const stop = sink.recover(r, 0);
-    if (stop !== null) throw stop.error;
+    table._recover(r);
   }
 }
 
 function applyLongRecord(
-  sink: RecordSink,
+  table: Table,
   body: Uint8Array,
   pos: number,
   strings: boolean,
@@ -215,9 +240,9 @@ function applyLongRecord(
   const tail = countAt <= body.length ? getVarint(body, countAt, body.length) : null;
   if (tail === null || tail[0] < 1 || !Number.isSafeInteger(tail[0])) throw corrupt(pos, 'cut short or malformed');
   if (tail[1] - pos <= room) throw corrupt(pos, 'refused by the core');
-  const size = (): number => sink.coreFor(true)!.h32(sink.table(), H_ITEMS);
+  const size = (): number => table._coreFor(true)!.h32(table._t, H_ITEMS);
   const before = load ? size() : 0;
-  sink.incrBytes!(body.subarray(keyAt, countAt), tail[0]);
+  table._incrBytes(body.subarray(keyAt, countAt), tail[0]);
   if (load && size() === before) throw corrupt(pos, 'its key is the key of an earlier record (a writer lists each key once)');
   return tail[1];
 }
