@@ -5,3 +5,6 @@ export { TokenCounter, type TokenOptions } from './tokens.js';
 export { memoryStats, type MemoryStats } from './memory-stats.js';
 export { TopK, IntTopK, type TopKOptions, type TopKStats, type TopKBounds } from './topk.js';
 export { WindowedCounterMap, IntWindowedCounterMap, type WindowedCounterMapOptions, type WindowedCounterMapStats } from './windowed-counter-map.js';
+export { SharedCounterMap } from './shared-counter-map.js';
+export { SharedIntCounterMap } from './shared-int-counter-map.js';
+export type { SharedCounterMapOptions, SharedCounterMapHandle, SharedCounterMapStats } from './shared-base.js';
