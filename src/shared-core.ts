@@ -51,7 +51,6 @@ let compiled: WebAssembly.Module | undefined;
  * and an engine without the threads feature refuses the module.
  */
 export function sharedModule(name: string): WebAssembly.Module {
-  if (compiled !== undefined) return compiled;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   if (typeof SharedArrayBuffer === 'undefined' || isolated === false) {
     throw new Error(
@@ -59,6 +58,7 @@ export function sharedModule(name: string): WebAssembly.Module {
         (isolated === false ? ': serve the page cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' : ''),
     );
   }
+  if (compiled !== undefined) return compiled;
   try {
     compiled = new WebAssembly.Module(decodeBase64(SHARED_WASM_BASE64));
   } catch (cause) {
