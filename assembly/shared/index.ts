@@ -65,7 +65,8 @@ function grow(me: u32): bool {
   return ok;
 }
 
-function run(me: u32, kw: u64, h: u64, ptr: usize, len: i32, op: i32, arg: f64): f64 {
+// @ts-ignore: decorator
+@inline function run(me: u32, kw: u64, h: u64, ptr: usize, len: i32, op: i32, arg: f64): f64 {
   const a = <i64>arg;
   while (true) {
     enter(me);

@@ -92,7 +92,8 @@ function arenaAlloc(n: usize): usize {
  * `ptr` (hash `h`). Runs between enter() and leave(). Returns the new or
  * current count, 1/0 for a delete, or an E_ code with the map unchanged.
  */
-export function apply(kw: u64, h: u64, ptr: usize, len: i32, op: i32, arg: i64): f64 {
+// @ts-ignore: decorator
+@inline export function apply(kw: u64, h: u64, ptr: usize, len: i32, op: i32, arg: i64): f64 {
   const table = <usize>load<u32>(HDR + H_TABLE);
   const mask = load<u32>(HDR + H_CAP) - 1;
   let i = <u32>h & mask;
