@@ -4,7 +4,7 @@
 import { checkCount, checkStep, describe, disposedError, overflowError } from './errors.js';
 import { compareKeys } from './key-order.js';
 import {
-  canWait, DEFAULT_MAX_BYTES, E_MEMORY, E_OVERFLOW, instantiate, MAX_MAX_BYTES, MIN_MAX_BYTES, OP_DELETE, OP_GET, OP_INCR, OP_SET,
+  canWait, DEFAULT_MAX_BYTES, FIRST_BYTES, E_MEMORY, E_OVERFLOW, instantiate, MAX_MAX_BYTES, MIN_MAX_BYTES, OP_DELETE, OP_GET, OP_INCR, OP_SET,
   randomWords, sharedModule, type SharedExports,
 } from './shared-core.js';
 
@@ -100,7 +100,7 @@ export abstract class SharedBase<K> {
     const maximum = Math.floor(maxBytes / 65536);
     let memory: WebAssembly.Memory;
     try {
-      memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+      memory = new WebAssembly.Memory({ initial: Math.ceil(FIRST_BYTES / 65536), maximum, shared: true } as WebAssembly.MemoryDescriptor);
     } catch (cause) {
       const err = new RangeError(`${name}: the engine refused a shared memory of up to ${maxBytes} bytes`);
       (err as { cause?: unknown }).cause = cause;
@@ -108,6 +108,7 @@ export abstract class SharedBase<K> {
     }
     const ex = instantiate(module, memory);
     const w = randomWords(6);
+    if (ex.min_bytes() !== FIRST_BYTES) throw new Error(`${name}: the shared module's layout (${ex.min_bytes()} bytes) is not the one this build expects (${FIRST_BYTES})`);
     if (ex.init(this._kind, w[0]!, w[1]!, w[2]!, w[3]!, w[4]!, w[5]!) !== 0) {
       throw new RangeError(`${name}: the engine refused the first ${ex.min_bytes()} bytes of shared memory`);
     }
@@ -235,6 +236,9 @@ export abstract class SharedBase<K> {
       const u32 = new Uint32Array(buf);
       const t = ex.table_ptr() >>> 2;
       const cap = ex.capacity();
+      // stop() brought this thread's view of the memory up to date (a grow
+      // by another thread reaches each thread asynchronously).
+      if (ex.used_bytes() > buf.byteLength) throw new Error(`${this._name}: this thread sees ${buf.byteLength} bytes of the shared memory, the map uses ${ex.used_bytes()}`);
       for (let i = 0; i < cap; i++) {
         const w = t + 4 * i;
         const chi = u32[w + 3]!;

@@ -43,6 +43,13 @@ export const MIN_MAX_BYTES = 2 ** 20;
 export const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
 export const MAX_MAX_BYTES = 2 ** 32;
 
+/**
+ * Bytes below the first table: header, thread records and scratch, and the
+ * first table (assembly/shared/index.ts min_bytes()). A new memory starts
+ * with them, so every thread's scratch is inside every view of the memory.
+ */
+export const FIRST_BYTES = 271872;
+
 let compiled: WebAssembly.Module | undefined;
 
 /**

@@ -5,7 +5,7 @@
 
 import { setHashKey } from '../hash';
 import { enter, leave, stopWorld, resumeWorld, claimThread, releaseThread } from './gate';
-import { apply, hashKeyBytes, hashWord, loadSeed, rebuild, resetTable, ensureMemory } from './table';
+import { apply, hashKeyBytes, hashWord, loadSeed, rebuild, resetTable, ensureMemory, reach } from './table';
 import {
   DATA, E_FULL, E_MEMORY, HDR, H_CAP, H_EPOCH, H_HANDLES, H_KEY0, H_KEY1, H_KIND, H_LIVE, H_MAGIC, H_SEED, H_TABLE,
   H_TOP, H_USED, MAGIC, MIN_CAP, SCRATCH, SCRATCH_BYTES, SLOT_BYTES, usedLimit,
@@ -130,6 +130,7 @@ export function handles(): i32 {
 /** Stops every other thread's operations (they wait), for a consistent read of every entry. */
 export function stop(me: u32): void {
   stopWorld(me);
+  reach(<usize>atomic.load<u32>(HDR + H_TOP));
 }
 
 export function resume(): void {

@@ -56,7 +56,29 @@ function bytesEqual(a: usize, b: usize, n: usize): bool {
   if (len < 0) return k == kw;
   if ((k & ARENA_REF) == 0 || (k >> 32) != (refWord(h, 0) >> 32)) return false;
   const rec = <usize>(<u32>k);
+  reach(rec + 4 + <usize>len);
   return load<u32>(rec) == <u32>len && bytesEqual(rec + 4, ptr, <usize>len);
+}
+
+/**
+ * The end of the memory as this instance's bounds checks know it. A grow by
+ * another thread reaches each instance later, asynchronously (V8 updates the
+ * other threads' instances at their next interrupt check; where bounds are
+ * checked explicitly, as in Chromium's renderer, an access past the stale
+ * end traps). So before touching memory past `known`, an instance calls
+ * memory.grow(0), which makes the engine re-read the memory's length for
+ * the calling thread.
+ */
+let known: usize = 0;
+
+// @ts-ignore: decorator
+@inline export function reach(end: usize): void {
+  if (end > known) refreshEnd();
+}
+
+function refreshEnd(): void {
+  memory.grow(0);
+  known = <usize>memory.size() << 16;
 }
 
 /** Bytes the memory has now. */
@@ -67,14 +89,15 @@ function bytesEqual(a: usize, b: usize, n: usize): bool {
 
 /** Grows the memory to hold `end` bytes; false when it cannot (its maximum, or the engine). */
 export function ensureMemory(end: usize): bool {
+  refreshEnd();
   const have = memBytes();
   if (end <= have) return true;
   const pages = <i32>((end - have + 0xffff) >> 16);
   // Some slack, so a growing arena does not call memory.grow per key.
   const slack = <i32>(have >> 19) + 1;
-  if (memory.grow(pages + slack) >= 0) return true;
-  if (memBytes() >= end) return true;
-  return memory.grow(pages) >= 0 || memBytes() >= end;
+  const ok = memory.grow(pages + slack) >= 0 || memory.grow(pages) >= 0;
+  refreshEnd();
+  return ok || known >= end;
 }
 
 /** Reserves `n` bytes (4-aligned) of arena; 0 when the memory cannot grow. */
@@ -96,6 +119,7 @@ function arenaAlloc(n: usize): usize {
 @inline export function apply(kw: u64, h: u64, ptr: usize, len: i32, op: i32, arg: i64): f64 {
   const table = <usize>load<u32>(HDR + H_TABLE);
   const mask = load<u32>(HDR + H_CAP) - 1;
+  reach(table + ((<usize>mask + 1) << 4));
   let i = <u32>h & mask;
   while (true) {
     const s = table + (<usize>i << 4);
@@ -190,6 +214,7 @@ export function rebuild(minCap: u32): bool {
   const table = <usize>load<u32>(HDR + H_TABLE);
   const cap = load<u32>(HDR + H_CAP);
   const live = <u32>atomic.load<i32>(HDR + H_LIVE);
+  reach(<usize>atomic.load<u32>(HDR + H_TOP));
   let newCap = capFor(live);
   if (newCap < minCap) newCap = minCap;
   let keyBytes: usize = 0;
