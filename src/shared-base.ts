@@ -78,8 +78,8 @@ export abstract class SharedBase<K> {
   protected abstract _op(ex: SharedExports, key: K, op: number, arg: number): number;
   /** @internal Throws the TypeError/RangeError for a bad key. */
   protected abstract _checkKey(key: K): void;
-  /** @internal The key of slot word (lo, hi). */
-  protected abstract _key(lo: number, hi: number, u8: Uint8Array, u32: Uint32Array): K;
+  /** @internal The key of slot word (lo, hi); `u8`/`u32` hold a copy of the memory from address `base` on. */
+  protected abstract _key(lo: number, hi: number, u8: Uint8Array, u32: Uint32Array, base: number): K;
 
   /** @internal Throws where this kind of map cannot run correctly. */
   protected _checkEngine(): void {}
@@ -227,34 +227,38 @@ export abstract class SharedBase<K> {
   }
 
   /**
-   * Every entry at one instant: the other threads' operations wait while the
-   * table is read (about the time of a walk over the table), so the result
-   * is a consistent picture of the map, not a mix of two moments.
+   * Every entry at one instant: the other threads' operations wait while
+   * the table and key arena are copied (one memcpy of the bytes in use),
+   * then the copy is decoded with everyone running again.
    */
   private _readAll(): Array<[K, number]> {
     const ex = this._alive();
-    const out: Array<[K, number]> = [];
+    let img: Uint8Array;
+    let t: number;
+    let cap: number;
     ex.stop(this._me);
     try {
       const buf = this._handle.memory.buffer;
-      const u8 = new Uint8Array(buf);
-      const u32 = new Uint32Array(buf);
-      const t = ex.table_ptr() >>> 2;
-      const cap = ex.capacity();
+      t = ex.table_ptr();
+      cap = ex.capacity();
+      const used = ex.used_bytes();
       // stop() brought this thread's view of the memory up to date (a grow
       // by another thread reaches each thread asynchronously).
-      if (ex.used_bytes() > buf.byteLength) throw new Error(`${this._name}: this thread sees ${buf.byteLength} bytes of the shared memory, the map uses ${ex.used_bytes()}`);
-      for (let i = 0; i < cap; i++) {
-        const w = t + 4 * i;
-        const chi = u32[w + 3]!;
-        // Empty slots and DEAD (-1) have no count in 1 .. 2^53 - 1.
-        if (chi >= 0x200000) continue;
-        const count = chi * 4294967296 + u32[w + 2]!;
-        if (count === 0) continue;
-        out.push([this._key(u32[w]!, u32[w + 1]!, u8, u32), count]);
-      }
+      if (used > buf.byteLength) throw new Error(`${this._name}: this thread sees ${buf.byteLength} bytes of the shared memory, the map uses ${used}`);
+      img = new Uint8Array(buf, t, used - t).slice();
     } finally {
       ex.resume();
+    }
+    const u32 = new Uint32Array(img.buffer);
+    const out: Array<[K, number]> = [];
+    for (let i = 0; i < cap; i++) {
+      const w = 4 * i;
+      const chi = u32[w + 3]!;
+      // Empty slots and DEAD (-1) have no count in 1 .. 2^53 - 1.
+      if (chi >= 0x200000) continue;
+      const count = chi * 4294967296 + u32[w + 2]!;
+      if (count === 0) continue;
+      out.push([this._key(u32[w]!, u32[w + 1]!, img, u32, t), count]);
     }
     return out;
   }
@@ -273,8 +277,8 @@ export abstract class SharedBase<K> {
 
   /**
    * The entries as they all were at one instant during the call: other
-   * threads' operations wait while the table is copied (a pause of the
-   * order of 10 ns an entry), then the walk is over that copy, so writes
+   * threads' operations wait while the table and key arena are copied (a
+   * memcpy of the bytes in use), then the walk is over that copy, so writes
    * made meanwhile never break it and never show in it.
    */
   entries(): IterableIterator<[K, number]> {

@@ -86,8 +86,8 @@ export class SharedCounterMap<K extends string = string> extends SharedBase<K> {
   }
 
   /** @internal */
-  protected _key(lo: number, hi: number, u8: Uint8Array, u32: Uint32Array): K {
-    if (hi & 0x80000000) return decode(u8, lo + 4, u32[lo >>> 2]!) as K;
+  protected _key(lo: number, hi: number, u8: Uint8Array, u32: Uint32Array, base: number): K {
+    if (hi & 0x80000000) return decode(u8, lo - base + 4, u32[(lo - base) >>> 2]!) as K;
     const n = hi >>> 24 < 8 ? hi >>> 24 : 8;
     let s = '';
     for (let i = 0; i < n; i++) s += String.fromCharCode(i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff);
