@@ -104,7 +104,7 @@ export abstract class SharedBase<K> {
     const maximum = Math.floor(maxBytes / 65536);
     let memory: WebAssembly.Memory;
     try {
-      memory = new WebAssembly.Memory({ initial: Math.ceil(FIRST_BYTES / 65536), maximum, shared: true } as WebAssembly.MemoryDescriptor);
+      memory = new WebAssembly.Memory({ initial: Math.ceil(FIRST_BYTES / 65536), maximum, shared: true });
     } catch (cause) {
       const err = new RangeError(`${name}: the engine refused a shared memory of up to ${maxBytes} bytes`);
       (err as { cause?: unknown }).cause = cause;

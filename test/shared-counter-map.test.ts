@@ -262,7 +262,7 @@ describe('handles, options and memory', () => {
   });
 
   test('maxBytes is validated', () => {
-    const Cls = STRINGS ? SharedCounterMap : SharedIntCounterMap;
+    const Cls: new (options?: { maxBytes?: number }) => AnyShared = STRINGS ? SharedCounterMap : SharedIntCounterMap;
     expectThrow(() => new Cls({ maxBytes: 1000 }), RangeError, /maxBytes must be an integer from 1048576 \(1 MiB\) to 4294967296 \(4 GiB\), got number 1000/);
     expectThrow(() => new Cls({ maxBytes: 2 ** 33 }), RangeError, /maxBytes must be an integer from/);
     expectThrow(() => new SharedIntCounterMap({ maxBytes: '1' as never }), TypeError, /maxBytes must be a number, got string "1"/);

@@ -4,7 +4,7 @@
 import { SharedCounterMap, SharedIntCounterMap } from './node_modules/tophash/dist/esm/index.js';
 import { churn } from './shared-churn.mjs';
 
-onmessage = ({ data }) => {
+globalThis.onmessage = ({ data }) => {
   const { handle, kind, seed, ops, upKeys, gate } = data;
   const map = kind === 'int' ? SharedIntCounterMap.open(handle) : SharedCounterMap.open(handle);
   const g = new Int32Array(gate);
@@ -12,5 +12,5 @@ onmessage = ({ data }) => {
   while (Atomics.load(g, 1) === 0) Atomics.wait(g, 1, 0);
   const log = churn(map, { kind, seed, ops, upKeys });
   map.dispose();
-  postMessage(log);
+  globalThis.postMessage(log);
 };
