@@ -81,13 +81,9 @@ export abstract class SharedBase<K> {
   /** @internal The key of slot word (lo, hi); `u8`/`u32` hold a copy of the memory from address `base` on. */
   protected abstract _key(lo: number, hi: number, u8: Uint8Array, u32: Uint32Array, base: number): K;
 
-  /** @internal Throws where this kind of map cannot run correctly. */
-  protected _checkEngine(): void {}
-
   /** @internal Makes a new map's memory and attaches this thread. */
   protected _create(options: SharedCounterMapOptions | undefined): void {
     const name = this._name;
-    this._checkEngine();
     let maxBytes = DEFAULT_MAX_BYTES;
     if (options !== undefined) {
       if (options === null || typeof options !== 'object') throw new TypeError(`${name} options must be an object, got ${describe(options)}`);
@@ -122,7 +118,6 @@ export abstract class SharedBase<K> {
   /** @internal Attaches this thread to the map of `handle`. */
   protected _open(handle: unknown): void {
     const name = this._name;
-    this._checkEngine();
     const h = handle as SharedCounterMapHandle | null;
     if (h === null || typeof h !== 'object' || !(h.memory instanceof WebAssembly.Memory) || !(h.module instanceof WebAssembly.Module) || typeof h.maxBytes !== 'number') {
       throw new TypeError(`${name}.open needs the handle of a ${name} (map.handle, posted to this thread), got ${describe(handle)}`);

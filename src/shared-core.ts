@@ -76,20 +76,6 @@ export function sharedModule(name: string): WebAssembly.Module {
   return compiled;
 }
 
-/**
- * Whether this engine runs string keys safely. V8 before 12 (Node 20) loses
- * updates to string keys when threads race on them while the module runs
- * in V8's baseline compiler (Liftoff): test/shared-counter-map-threads.test.ts
- * failed in most runs there (with --liftoff-only in every round), never
- * with --no-liftoff, nor on Node 24 or 26 with or without Liftoff. Integer
- * keys passed there too. The cause inside the engine is not pinned down,
- * so string maps refuse to start on those engines rather than count wrong.
- */
-export function stringKeysSafe(): boolean {
-  const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
-  return v8 === undefined || Number(v8.split('.')[0]) >= 12;
-}
-
 /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
 let waitable: boolean | undefined;
 export function canWait(): boolean {

@@ -1,7 +1,7 @@
 import { CounterMap, checkStringKey, pack, packHi, packLo } from './counter-map.js';
 import { describe } from './errors.js';
 import { SharedBase, type SharedCounterMapHandle, type SharedCounterMapOptions } from './shared-base.js';
-import { KIND_STRING, OP_INCR, stringKeysSafe, type SharedExports } from './shared-core.js';
+import { KIND_STRING, OP_INCR, type SharedExports } from './shared-core.js';
 import { decode, encodeInto } from './utf8.js';
 
 /** Longest key in UTF-8 bytes: a thread's scratch in the shared memory (assembly/shared/layout.ts). */
@@ -52,13 +52,6 @@ export class SharedCounterMap<K extends string = string> extends SharedBase<K> {
   /** @internal */
   protected get _kind(): number {
     return KIND_STRING;
-  }
-
-  /** @internal */
-  protected override _checkEngine(): void {
-    if (!stringKeysSafe()) {
-      throw new Error(`SharedCounterMap needs V8 12 or later (Node.js 22 or later; this is V8 ${(globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8}): older V8s lose updates to string keys that threads race on; SharedIntCounterMap works here`);
-    }
   }
 
   /** @internal */

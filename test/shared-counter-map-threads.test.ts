@@ -66,10 +66,7 @@ async function round(kind: Kind, seed: number): Promise<{ bad: string[]; reads: 
   return { bad, reads, grew };
 }
 
-/** V8 12+ runs string keys (src/shared-core.ts stringKeysSafe); Node 20's V8 11.3 refuses them. */
-const STRINGS = Number(process.versions.v8.split('.')[0]) >= 12;
-
-describe.each(STRINGS ? (['string', 'int'] as const) : (['int'] as const))('%s keys: workers and the main thread at once', (kind) => {
+describe.each(['string', 'int'] as const)('%s keys: workers and the main thread at once', (kind) => {
   it(`${ROUNDS} rounds of ${WORKERS} workers + main x ${OPS} random ops: the final map is what the logs imply, no reader sees a count <= 0`, async () => {
     for (let r = 1; r <= ROUNDS; r++) {
       const { bad, reads, grew } = await round(kind, r + (kind === 'int' ? 1000 : 0));

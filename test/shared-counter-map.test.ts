@@ -7,8 +7,7 @@ import { expectThrow } from './helpers/expect.js';
 import { rng } from './fixtures/shared-churn.mjs';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-/** V8 12+ runs string keys (src/shared-core.ts stringKeysSafe); Node 20's V8 11.3 refuses them. */
-const STRINGS = Number(process.versions.v8.split('.')[0]) >= 12;
+
 type AnyShared = SharedCounterMap | SharedIntCounterMap;
 
 function sorted(m: Iterable<[string | number, number]>): Array<[string | number, number]> {
@@ -30,15 +29,7 @@ const KINDS = [
   ['SharedIntCounterMap', () => new SharedIntCounterMap({ maxBytes: 16 << 20 }) as AnyShared, (i: number) => (i % 2 ? -i * 7919 : i * 65536), INT_KEYS],
 ] as const;
 
-test.runIf(!STRINGS)('V8 before 12 (Node 20): SharedCounterMap refuses to start, with an error naming the engine; SharedIntCounterMap runs', () => {
-  expectThrow(() => new SharedCounterMap(), Error, /SharedCounterMap needs V8 12 or later .*this is V8 11\..*SharedIntCounterMap works here/);
-  const n = new SharedIntCounterMap({ maxBytes: 2 ** 20 });
-  expectThrow(() => SharedCounterMap.open(n.handle), Error, /SharedCounterMap needs V8 12 or later/);
-  expect(n.incr(1)).toBe(1);
-  n.dispose();
-});
-
-describe.each(STRINGS ? KINDS : KINDS.slice(1))('%s', (name, make, keyAt, edgeKeys) => {
+describe.each(KINDS)('%s', (name, make, keyAt, edgeKeys) => {
   test('a new map is empty', () => {
     const m = make();
     expect(m.size).toBe(0);
@@ -247,7 +238,7 @@ describe.each(STRINGS ? KINDS : KINDS.slice(1))('%s', (name, make, keyAt, edgeKe
 });
 
 describe('handles, options and memory', () => {
-  test.runIf(STRINGS)('open() refuses what is not a handle of its kind', () => {
+  test('open() refuses what is not a handle of its kind', () => {
     const s = new SharedCounterMap({ maxBytes: 2 ** 20 });
     const n = new SharedIntCounterMap({ maxBytes: 2 ** 20 });
     expectThrow(() => SharedCounterMap.open(null as never), TypeError, /needs the handle of a SharedCounterMap/);
@@ -262,9 +253,8 @@ describe('handles, options and memory', () => {
   });
 
   test('maxBytes is validated', () => {
-    const Cls: new (options?: { maxBytes?: number }) => AnyShared = STRINGS ? SharedCounterMap : SharedIntCounterMap;
-    expectThrow(() => new Cls({ maxBytes: 1000 }), RangeError, /maxBytes must be an integer from 1048576 \(1 MiB\) to 4294967296 \(4 GiB\), got number 1000/);
-    expectThrow(() => new Cls({ maxBytes: 2 ** 33 }), RangeError, /maxBytes must be an integer from/);
+    expectThrow(() => new SharedCounterMap({ maxBytes: 1000 }), RangeError, /maxBytes must be an integer from 1048576 \(1 MiB\) to 4294967296 \(4 GiB\), got number 1000/);
+    expectThrow(() => new SharedCounterMap({ maxBytes: 2 ** 33 }), RangeError, /maxBytes must be an integer from/);
     expectThrow(() => new SharedIntCounterMap({ maxBytes: '1' as never }), TypeError, /maxBytes must be a number, got string "1"/);
     expectThrow(() => new SharedIntCounterMap(5 as never), TypeError, /options must be an object/);
     expectThrow(() => SharedIntCounterMap.open(null as never), TypeError, /needs the handle of a SharedIntCounterMap/);
@@ -275,7 +265,7 @@ describe('handles, options and memory', () => {
   });
 
   test('maxBytes is enforced: a RangeError, every entry kept, existing keys still count', () => {
-    for (const kind of STRINGS ? (['string', 'int'] as const) : (['int'] as const)) {
+    for (const kind of ['string', 'int'] as const) {
       const m: AnyShared = kind === 'string' ? new SharedCounterMap({ maxBytes: 2 ** 20 }) : new SharedIntCounterMap({ maxBytes: 2 ** 20 });
       const key = (i: number) => (kind === 'string' ? `a key long enough for the arena ${i}` : i * 3);
       let added = 0;
@@ -300,7 +290,7 @@ describe('handles, options and memory', () => {
     }
   });
 
-  test.runIf(STRINGS)('a clear error where shared memory is not available (a page without cross-origin isolation)', () => {
+  test('a clear error where shared memory is not available (a page without cross-origin isolation)', () => {
     const g = globalThis as { crossOriginIsolated?: boolean };
     const had = Object.getOwnPropertyDescriptor(g, 'crossOriginIsolated');
     Object.defineProperty(g, 'crossOriginIsolated', { value: false, configurable: true });

@@ -172,12 +172,10 @@ export const shared: Workload = {
     // Warm maps (every key present, as in a long-running server): the cost
     // of an increment, not of the table's growth.
     const warmInt = [new IntCounterMap(), new SharedIntCounterMap({ maxBytes: 64 << 20 })] as const;
-    // SharedCounterMap refuses V8 before 12 (Node 20): its rows are left out there.
-    const strings = Number(process.versions.v8.split('.')[0]) >= 12;
-    const warmStr = strings ? ([new CounterMap(), new SharedCounterMap({ maxBytes: 64 << 20 })] as const) : null;
+    const warmStr = [new CounterMap(), new SharedCounterMap({ maxBytes: 64 << 20 })] as const;
     for (let i = 0; i < KEYS; i++) {
       for (const m of warmInt) m.incr(i);
-      if (warmStr !== null) for (const m of warmStr) m.incr(names[i]!);
+      for (const m of warmStr) m.incr(names[i]!);
     }
     const contenders: Array<[string, () => number]> = [
       ['IntCounterMap', () => {
@@ -193,26 +191,25 @@ export const shared: Workload = {
         return performance.now() - t0;
       }],
       ['CounterMap', () => {
-        const m = warmStr![0];
+        const m = warmStr[0];
         const t0 = performance.now();
         for (let i = 0; i < n; i++) m.incr(keysStr[i]!);
         return performance.now() - t0;
       }],
       ['SharedCounterMap', () => {
-        const m = warmStr![1];
+        const m = warmStr[1];
         const t0 = performance.now();
         for (let i = 0; i < n; i++) m.incr(keysStr[i]!);
         return performance.now() - t0;
       }],
     ];
-    if (!strings) contenders.splice(2, 2);
     for (let rep = -1; rep < reps; rep++) {
       for (const [name, run] of contenders) {
         const ms = run();
         if (rep >= 0) (single[name] ??= []).push(ms);
       }
     }
-    for (const m of [...warmInt, ...(warmStr ?? [])]) m.dispose();
+    for (const m of [...warmInt, ...warmStr]) m.dispose();
     const load1 = loadavg()[0]!;
     const med = (name: string) => median(rows.get(name)!.mops);
     const one = med('SharedIntCounterMap, 1 thread, 20k keys');
@@ -221,7 +218,7 @@ export const shared: Workload = {
     const tableRows: Row[] = [...rows].map(([name, r]) => ({ contender: name, threads: r.threads, mops: median(r.mops), vsOne: median(r.mops) / one }));
     const singleRows: Row[] = contenders.map(([name]) => ({ contender: name, mops: n / median(single[name]!) / 1e3 }));
     const intRatio = median(single['IntCounterMap']!) / median(single['SharedIntCounterMap']!);
-    const strRatio = strings ? median(single['CounterMap']!) / median(single['SharedCounterMap']!) : null;
+    const strRatio = median(single['CounterMap']!) / median(single['SharedCounterMap']!);
     return {
       tables: [
         {
@@ -247,7 +244,6 @@ export const shared: Workload = {
       ],
       notes: [
         'A shared map pays for atomics on every operation: an increment of a present key is a compare-and-swap on its slot plus two stores and a load on a line the thread owns (the stop-the-world gate). Two threads scale when they touch different slots; on one hot key every increment bounces the slot\'s cache line between cores.',
-        ...(strings ? [] : [`SharedCounterMap rows left out: this V8 (${process.versions.v8}) is older than 12, where SharedCounterMap refuses to start.`]),
         'A map per thread merged at the end is the fastest way to count a batch, but nobody can read the counts until the merge; postMessage to an owner is live but pays a message per key (or the latency of a batch).',
       ],
       headlines: [
