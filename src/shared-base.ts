@@ -26,9 +26,17 @@ export interface SharedCounterMapOptions {
  */
 export interface SharedCounterMapHandle {
   readonly type: 'tophash.SharedCounterMap' | 'tophash.SharedIntCounterMap';
+  /** The map's `WebAssembly.Memory` (shared). Typed `object` so that the declarations need no DOM types. */
+  readonly memory: object;
+  /** The compiled `WebAssembly.Module`. */
+  readonly module: object;
+  readonly maxBytes: number;
+}
+
+/** The handle as this file builds and reads it. */
+interface Handle extends SharedCounterMapHandle {
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
-  readonly maxBytes: number;
 }
 
 /** Memory figures of a shared map. */
@@ -66,7 +74,7 @@ export abstract class SharedBase<K> {
   /** @internal */
   protected _scratch = 0;
   /** @internal */
-  private _handle!: SharedCounterMapHandle;
+  private _handle!: Handle;
   /** @internal */
   private _att: Attachment | null = null;
 
@@ -118,7 +126,7 @@ export abstract class SharedBase<K> {
   /** @internal Attaches this thread to the map of `handle`. */
   protected _open(handle: unknown): void {
     const name = this._name;
-    const h = handle as SharedCounterMapHandle | null;
+    const h = handle as Handle | null;
     if (h === null || typeof h !== 'object' || !(h.memory instanceof WebAssembly.Memory) || !(h.module instanceof WebAssembly.Module) || typeof h.maxBytes !== 'number') {
       throw new TypeError(`${name}.open needs the handle of a ${name} (map.handle, posted to this thread), got ${describe(handle)}`);
     }
@@ -131,7 +139,7 @@ export abstract class SharedBase<K> {
     this._attach(h, ex);
   }
 
-  private _attach(handle: SharedCounterMapHandle, ex: SharedExports): void {
+  private _attach(handle: Handle, ex: SharedExports): void {
     const me = ex.attach(canWait() ? 1 : 0);
     if (me < 0) throw new RangeError(`${this._name}: 64 handles are open on this map already (one per thread): dispose() one first`);
     this._handle = handle;
