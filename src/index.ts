@@ -5,3 +5,6 @@ export { TokenCounter, type TokenOptions } from './tokens/tokens.js';
 export { memoryStats, type MemoryStats } from './table/memory-stats.js';
 export { TopK, IntTopK, type TopKOptions, type TopKStats, type TopKBounds } from './maps/topk.js';
 export { WindowedCounterMap, IntWindowedCounterMap, type WindowedCounterMapOptions, type WindowedCounterMapStats } from './maps/windowed-counter-map.js';
+export { SharedCounterMap } from './shared/counter-map.js';
+export { SharedIntCounterMap } from './shared/int-counter-map.js';
+export type { SharedCounterMapOptions, SharedCounterMapHandle, SharedCounterMapStats } from './shared/base.js';

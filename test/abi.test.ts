@@ -4,12 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without declarations
-import { generate, readConstants, OUT } from '../scripts/gen-abi.mjs';
+import { generate, readConstants, OUT, MODULES } from '../scripts/gen-abi.mjs';
 import * as abi from '../src/table/abi.js';
 import { coreModule } from '../src/table/wasm.js';
 import { Core } from '../src/table/core.js';
+import * as sharedAbi from '../src/shared/abi.js';
+import { sharedModule, instantiate } from '../src/shared/core.js';
 
-const gen = generate as (read?: (f: string) => string) => string;
+type Mod = { dir: string; out: string };
+const gen = generate as (read?: (f: string) => string, mod?: Mod) => string;
+const mods = MODULES as Mod[];
 
 describe('the generated ABI', () => {
   it('src/table/abi.ts is current: regenerating it from assembly/ gives the same text', () => {
@@ -58,5 +62,17 @@ describe('the generated ABI', () => {
     c.u32.set([0x78, 1 << 24, 0, abi.BYTES_WORD | 1]);
     expect(c.ex.str_incr_many(t, 2, 1)).toBe(abi.ERR_KEY);
     expect(c.result(abi.R_ERR_INDEX)).toBe(1);
+  });
+
+  it('the shared map\'s module: src/shared/abi.ts is current, lists its exports, and its constants agree', () => {
+    const mod = mods.find((m) => m.dir === 'assembly/shared')!;
+    expect(readFileSync(mod.out, 'utf8')).toBe(gen(undefined, mod));
+    const fns = WebAssembly.Module.exports(sharedModule('test')).filter((e) => e.kind === 'function').map((e) => e.name);
+    expect([...fns].sort()).toEqual([...sharedAbi.SHARED_FUNCTIONS].sort());
+    const consts = (readConstants as (s: string) => Array<{ name: string; value: string }>)(readFileSync('assembly/shared/abi.ts', 'utf8'));
+    for (const { name, value } of consts) expect((sharedAbi as Record<string, unknown>)[name]).toBe(Number(value));
+    // FIRST_BYTES is a literal on the assembly side too: the layout must give exactly that.
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(sharedAbi.FIRST_BYTES / 65536), maximum: 64, shared: true });
+    expect(instantiate(sharedModule('test'), memory).min_bytes()).toBe(sharedAbi.FIRST_BYTES);
   });
 });

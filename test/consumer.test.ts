@@ -76,16 +76,16 @@ afterAll(() => {
 });
 
 /** Bytes of the npm tarball (see the breakdown where it is checked). */
-const PACKED_BUDGET = 275_000;
+const PACKED_BUDGET = 305_000;
 
 describe('packed package', () => {
   it('ships dist (ESM, CJS, declarations) and nothing users do not need', () => {
     // The library (esm, cjs, types) and the tophash-bench CLI (dist/bench, its
     // compiled JS only: no sources, maps or tests).
     // The prom-client loader is a .cjs (and .d.cts) in both builds; the ESLint plugin is in eslint/,
-    // the internals in the folders of src/ (maps/, table/, tokens/, records/, node/, integrations/).
+    // the internals in the folders of src/ (maps/, table/, tokens/, records/, node/, integrations/, shared/).
     // The declarations for TypeScript 5.0-5.6 are in ts5.0/ folders (.d.ts only).
-    const dirs = '((eslint|maps|table|tokens|records|node|integrations)\\/)?';
+    const dirs = '((eslint|maps|table|tokens|records|node|integrations|shared)\\/)?';
     const allowed = new RegExp(`^(package\\.json|README\\.md|LICENSE|dist\\/(esm|cjs|types)\\/${dirs}[\\w.-]+\\.(js|cjs|d\\.ts|d\\.cts|json)|dist\\/(cjs|types)\\/ts5\\.0\\/${dirs}[\\w.-]+\\.d\\.ts|dist\\/bench\\/[\\w./-]+\\.js)$`);
     expect(packed.files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(packed.files).toContain('dist/bench/cli.js');
@@ -110,7 +110,7 @@ describe('packed package', () => {
     expect(readFileSync(join(project, 'node_modules/tophash/dist/types/wasm-bytes.d.ts'), 'utf8').length).toBeLessThan(200);
     console.log(`tarball ${packed.size} B, unpacked ${packed.unpackedSize} B, ${packed.files.length} files`);
     // Budget, measured part by part (each file gzipped alone, so the parts
-    // add up to more than the tarball): the inlined 60 KB core (the table,
+    // add up to more than the tarball): the inlined 68 KB core (the table,
     // the pool allocator, the SIMD tokenizer, the records of merge and
     // snapshots, TopK, the pool copy), ESM and CJS, ~54 KB; the rest of the
     // library ~93 KB, its declarations ~30 KB and their TypeScript 5.0 copies
@@ -118,7 +118,12 @@ describe('packed package', () => {
     // ~60 KB; the opt-in entries tophash/prometheus and tophash/eslint ~39
     // KB, tophash/node with its worker script ~26 KB and tophash/redis ~30
     // KB (a program that imports only `tophash` loads and bundles none of
-    // them); README ~11 KB. Tarball at the last change: 261 KB.
+    // them); README ~11 KB. Tarball before the shared maps: 271 KB. The
+    // shared maps (SharedCounterMap, SharedIntCounterMap) add ~39 KB of
+    // files gzipped alone (their 5 KB threads module inlined in ESM and CJS,
+    // ~7 KB; their JS and four declaration copies), and the core grew from
+    // 60 to 68 KB (mostCommon's radix sort, the batch and flush loops, the
+    // result block): tarball at this change 293 KB.
     expect(packed.size).toBeLessThan(PACKED_BUDGET);
   });
 });

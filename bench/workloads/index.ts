@@ -15,5 +15,6 @@ import { heavyHitters } from './heavy-hitters.js';
 import { rateLimit } from './rate-limit.js';
 import { countwords } from './countwords.js';
 import { redis } from './redis.js';
+import { shared } from './shared.js';
 
-export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit, countwords, redis];
+export const workloads: Workload[] = [wordCount, intIds, hotSmall, churn, memory, gc, scale, countTokens, manyMaps, combine, heavyHitters, rateLimit, countwords, redis, shared];

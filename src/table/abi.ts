@@ -168,7 +168,7 @@ export interface CoreExports {
   topk_read(t: number, cursor: number): number;
 }
 
-/** @internal The names of the functions the core exports, in its order. */
+/** @internal The names of the functions the module exports, in its order. */
 export const CORE_FUNCTIONS = [
   'scratch_ptr',
   'set_hash_key',

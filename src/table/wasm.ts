@@ -11,7 +11,7 @@ export type { CoreExports } from './abi.js';
  * today's size: ~0.1 ms for the first two against 1-2.5 ms for the loop, most
  * of a first map's cost.
  */
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> };
   if (typeof U8.fromBase64 === 'function') return U8.fromBase64(b64);
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
