@@ -13,13 +13,12 @@
 
 import { scratch, SCRATCH_BYTES } from "./heap";
 import { slotSize, homeGroup, growthLeftOf } from "./table";
-import { capacityOf, groupsOf, tableOf, seedOf, itemsOf, setItems, addTotal } from "./header";
+import { capacityOf, groupsOf, tableOf, seedOf, itemsOf, setItems, addTotal, arenaOf } from "./header";
 import { groupBytes } from "./layout";
 import { matchFull, matchFree, tagOf, GROUP_SHIFT } from "./control";
 import { hashInt } from "./hash";
-import { keyAddr, keyLength } from "./entries";
-import { copyKey, fitsRecord, appendRecord } from "./arena";
-import { packKey, hashKeyBytes, arenaKey, NOT_INLINE } from "./keys";
+import { copyKey, fitsRecord, appendRecord, keyLen, keyPtr } from "./arena";
+import { packKey, hashKeyBytes, arenaKey, isArenaKey, inlineLen, NOT_INLINE } from "./keys";
 import { incr, insertNew, insertMoved, isSafe, MAX_SAFE, ERR_OVERFLOW, ERR_WIDEN, ERR_KEY, DONE_REBUILD } from "./ops";
 import { RECORDS_LOAD, RECORDS_MOVE } from "./abi";
 
@@ -97,6 +96,7 @@ export function writeRecords<K, C>(t: usize, cursor: u32): u32 {
   // Group by group over the FULL bits (moveEntries' walk), not slot by slot.
   const stride = groupBytes(slotSize<K, C>());
   const groups = groupsOf(t);
+  const arena = arenaOf(t);
   let g = cursor >> GROUP_SHIFT;
   let group = tableOf(t) + <usize>g * stride;
   let m = matchFull(group) & (<u32>0xffffffff << (cursor & 15));
@@ -112,13 +112,23 @@ export function writeRecords<K, C>(t: usize, cursor: u32): u32 {
         }
         p = putVarint(p, zigzag(<i64>load<K>(s)));
       } else {
-        const len = keyLength(t, s);
+        // keyLength and keyAddr in one: the arena record's length read once.
+        const k = load<u64>(s);
+        let src = s;
+        let len: u32;
+        if (isArenaKey(k)) {
+          const rec = arena + <usize><u32>k;
+          len = keyLen(rec);
+          src = keyPtr(rec, len);
+        } else {
+          len = inlineLen(k);
+        }
         if (p + 5 + <usize>len + MAX_VARINT > end) {
           recordBytes = <u32>(p - scratch);
           return (g << GROUP_SHIFT) + j;
         }
         p = putVarint(p, <u64>len);
-        copyKey(p, keyAddr(t, s), len);
+        copyKey(p, src, len);
         p += len;
       }
       p = putVarint(p, count);
