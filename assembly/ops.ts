@@ -314,7 +314,8 @@ export function incrBatch<T, K, C>(t: usize, n: u32, by: f64): f64 {
       }
       continue;
     }
-    const s = findSlot<K, C>(t, base, groups, k, 0, 0, hashInt(k, seed));
+    const h = hashInt(k, seed);
+    const s = findSlot<K, C>(t, base, groups, k, 0, 0, h);
     if (s != 0) {
       const at = s + sizeof<K>();
       if (sizeof<C>() == 4) {
@@ -333,7 +334,11 @@ export function incrBatch<T, K, C>(t: usize, n: u32, by: f64): f64 {
         }
       }
     }
-    const r = incrIn<K, C>(t, base, groups, k, 0, 0, by, false);
+    // What incrIn would do past its probe, without probing again: the
+    // general update of a found key, or the insert of a missing one.
+    let r: f64 = 0;
+    if (s != 0) r = incrAt<K, C>(t, slotIndex<K, C>(t, s), by);
+    else if (by > 0) r = insert<K, C>(t, k, 0, 0, h, by);
     // An insert may have moved the table to the next seed (claimSlot).
     seed = seedOf(t);
     if (r < 0 && r != DONE_REBUILD) {
