@@ -64,7 +64,32 @@ const registry = new FinalizationRegistry<Attachment>((a) => {
   a.ex.detach(a.me);
 });
 
+const NONE = Symbol('none');
+/** The handle open() is attaching: the constructor reads it, so a map opened in a worker is made by the same `new` as one created here. */
+let opening: unknown = NONE;
+
+/** @internal The map of `handle` that `make` (a subclass's `new`) makes. */
+export function openWith<M>(handle: SharedCounterMapHandle, make: () => M): M {
+  opening = handle;
+  try {
+    return make();
+  } finally {
+    opening = NONE;
+  }
+}
+
 export abstract class SharedBase<K> {
+  /** A new, empty map in a shared memory of at most `maxBytes`; or, inside openWith(), the map of its handle. */
+  constructor(options?: SharedCounterMapOptions) {
+    if (opening !== NONE) {
+      const h = opening;
+      opening = NONE;
+      this._open(h);
+    } else {
+      this._create(options);
+    }
+  }
+
   /** @internal Null after dispose(). */
   protected _ex: SharedExports | null = null;
   /** @internal This thread's record in the map. */

@@ -1,6 +1,6 @@
 import { CounterMap, checkStringKey, pack, packHi, packLo } from '../maps/counter-map.js';
 import { describe } from '../table/errors.js';
-import { SharedBase, type SharedCounterMapHandle, type SharedCounterMapOptions } from './base.js';
+import { SharedBase, openWith, type SharedCounterMapHandle, type SharedCounterMapOptions } from './base.js';
 import { KIND_STRING, OP_INCR, type SharedExports } from './core.js';
 import { decode, encodeInto } from '../records/utf8.js';
 
@@ -8,10 +8,6 @@ import { decode, encodeInto } from '../records/utf8.js';
 const MAX_KEY_BYTES = 4096;
 /** Longest string whose encoding surely fits the scratch. */
 const INLINE_CHARS = MAX_KEY_BYTES / 3;
-
-const NONE = Symbol('none');
-/** The handle open() is attaching (the constructor reads it). */
-let opening: unknown = NONE;
 
 /**
  * Counts per string key in shared memory: one live map that every thread
@@ -24,24 +20,12 @@ let opening: unknown = NONE;
 export class SharedCounterMap<K extends string = string> extends SharedBase<K> {
   /** A new, empty map in a shared memory of at most `maxBytes`. */
   constructor(options?: SharedCounterMapOptions) {
-    super();
-    if (opening !== NONE) {
-      const h = opening;
-      opening = NONE;
-      this._open(h);
-    } else {
-      this._create(options);
-    }
+    super(options);
   }
 
   /** The map of `handle` (another thread's `map.handle`), for this thread. */
   static open<K extends string = string>(handle: SharedCounterMapHandle): SharedCounterMap<K> {
-    opening = handle;
-    try {
-      return new SharedCounterMap<K>();
-    } finally {
-      opening = NONE;
-    }
+    return openWith(handle, () => new SharedCounterMap<K>());
   }
 
   /** @internal */

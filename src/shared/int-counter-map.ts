@@ -1,10 +1,6 @@
 import { IntCounterMap, checkIntKey } from '../maps/int-counter-map.js';
-import { SharedBase, type SharedCounterMapHandle, type SharedCounterMapOptions } from './base.js';
+import { SharedBase, openWith, type SharedCounterMapHandle, type SharedCounterMapOptions } from './base.js';
 import { KIND_INT, OP_INCR, type SharedExports } from './core.js';
-
-const NONE = Symbol('none');
-/** The handle open() is attaching (the constructor reads it). */
-let opening: unknown = NONE;
 
 /**
  * Counts per integer key (any safe integer) in shared memory: the integer
@@ -14,24 +10,12 @@ let opening: unknown = NONE;
 export class SharedIntCounterMap<K extends number = number> extends SharedBase<K> {
   /** A new, empty map in a shared memory of at most `maxBytes`. */
   constructor(options?: SharedCounterMapOptions) {
-    super();
-    if (opening !== NONE) {
-      const h = opening;
-      opening = NONE;
-      this._open(h);
-    } else {
-      this._create(options);
-    }
+    super(options);
   }
 
   /** The map of `handle` (another thread's `map.handle`), for this thread. */
   static open<K extends number = number>(handle: SharedCounterMapHandle): SharedIntCounterMap<K> {
-    opening = handle;
-    try {
-      return new SharedIntCounterMap<K>();
-    } finally {
-      opening = NONE;
-    }
+    return openWith(handle, () => new SharedIntCounterMap<K>());
   }
 
   /** @internal */
