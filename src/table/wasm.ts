@@ -29,7 +29,7 @@ let compiled: WebAssembly.Module | undefined;
 
 /**
  * The core, compiled once per process (or page) on first use and shared by
- * every map. The module is small (~60 KB), so a synchronous compile is allowed
+ * every map. The module is small (~68 KB), so a synchronous compile is allowed
  * everywhere, Chromium's main thread included: that is why `require` works
  * and no init call is needed.
  */
