@@ -187,9 +187,16 @@ function lowercaseAscii(b: Uint8Array): void {
  * estimate is too high the table ends emptier, never wrong; a table that
  * refuses it (a budget, no memory) falls back to the ordinary growth.
  */
+/**
+ * Bytes still to come below which growing ahead does not pay: on a few MB
+ * the bigger table's fresh memory costs more than the rebuilds it spares
+ * (countTokens of 2 MB of English: 11% slower ahead, 6 MB: 8-13% faster).
+ */
+const GROW_AHEAD_MIN_LEFT = 4 << 20;
+
 function grewAhead(into: TokenTable, c: Core, src: ByteSource): boolean {
   const size = src.size;
-  if (size === undefined || into._growAhead === undefined || src.pos <= 0 || src.pos >= size) return false;
+  if (size === undefined || into._growAhead === undefined || src.pos <= 0 || size - src.pos < GROW_AHEAD_MIN_LEFT) return false;
   const factor = Math.min(4, Math.sqrt(size / src.pos));
   if (factor < 2) return false;
   return into._growAhead(Math.ceil(c.h32(into._t, H_ITEMS) * factor));
