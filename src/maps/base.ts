@@ -261,7 +261,8 @@ export abstract class CounterMapBase<K> extends Table {
       const next = ex.records_write(t, cursor);
       const bytes = c!.result(R_CHUNK_BYTES);
       if (bytes === 0 && next < cap) {
-        const entry: [K, number] = [decode(c!.view(), (c!.ex.slot_read(t, next), c!.result(R_SLOT_KEY_PTR)) >>> 0, (c!.ex.slot_read(t, next), c!.result(R_SLOT_KEY_LEN)) >>> 0) as K, (c!.ex.slot_read(t, next), c!.result(R_SLOT_COUNT))];
+        ex.slot_read(t, next);
+        const entry: [K, number] = [decode(c!.view(), c!.result(R_SLOT_KEY_PTR) >>> 0, c!.result(R_SLOT_KEY_LEN) >>> 0) as K, c!.result(R_SLOT_COUNT)];
         cursor = next + 1;
         yield entry;
         continue;

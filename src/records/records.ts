@@ -88,34 +88,8 @@ export function getVarint(u8: Uint8Array, at: number, end: number): [number, num
   return null;
 }
 
-/**
- * Calls `chunk(u8, from, to)` for each run of records of table `t` in `src`
- * (the bytes lie in src's scratch until the next call into src), and
- * `long(bytes, count)` for each string key too long for a scratch.
- */
-export function readRecords(
-  src: Core,
-  t: number,
-  chunk: (u8: Uint8Array, from: number, to: number) => void,
-  long: (key: Uint8Array, count: number) => void,
-): void {
-  const ex = src.ex;
-  const cap = src.h32(t, H_GROUPS) * GROUP;
-  let cursor = 0;
-  while (cursor < cap) {
-    const next = ex.records_write(t, cursor);
-    const bytes = src.result(R_CHUNK_BYTES);
-    if (bytes > 0) chunk(src.view(), src.scratch, src.scratch + bytes);
-    else if (next < cap) {
-      ex.slot_read(t, next);
-      const ptr = src.result(R_SLOT_KEY_PTR);
-      long(src.view().slice(ptr, ptr + src.result(R_SLOT_KEY_LEN)), src.result(R_SLOT_COUNT));
-      cursor = next + 1;
-      continue;
-    }
-    cursor = next;
-  }
-}
+// The walk over a table's records is the table layer's (moves use it too).
+export { readRecords } from '../table/move.js';
 
 /** A long string record [len][bytes][count] in JS: bytes of its header and count. */
 export function longRecordBytes(len: number, count: number): number {
